@@ -1,0 +1,65 @@
+# armvirt -- build, run, test. See README.md.
+#   make            build build/armvirt
+#   make run        boot the default guest (installs what is missing first)
+#   make check      all tests (installs what is missing first)
+#   make bench      benchmarks side by side with qemu-system-aarch64
+#   make difftest N=1000000   a longer differential CPU test run
+#   make check SANITIZE=1     everything built with address+undefined sanitizers
+
+BUILD   ?= build
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -MMD -MP -pthread
+LDLIBS  += -lfdt -lpthread -lm
+
+ifeq ($(SANITIZE),1)
+BUILD   := build-san
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+SRCS     := $(shell find src -name '*.c' | sort)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+ARMVIRT  := $(BUILD)/armvirt
+
+.PHONY: all deps run check bench run-now check-now bench-now clean
+all: $(ARMVIRT)
+
+# The user-facing targets install what is missing first, then build: two
+# steps so a parallel make never compiles before the compiler's libraries exist.
+deps:
+	@sh scripts/install-deps.sh
+run check bench: deps
+	@$(MAKE) --no-print-directory $@-now
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libarmvirt.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(ARMVIRT): $(BUILD)/src/main.o $(BUILD)/libarmvirt.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Test programs: each tests/<suite>/*.mk adds its own targets and appends its
+# runnable checks to TEST_SUITES (see tests/run.sh for the reporting contract).
+TEST_SUITES :=
+-include $(sort $(wildcard tests/*/*.mk))
+-include $(sort $(wildcard bench/*.mk))
+
+run-now: $(ARMVIRT) $(RUN_DEPS)
+	$(RUN_CMD)
+
+check-now: $(ARMVIRT) $(TEST_DEPS)
+	@BUILD=$(BUILD) sh tests/run.sh $(TEST_SUITES)
+
+bench-now: $(ARMVIRT) $(BENCH_DEPS)
+	@BUILD=$(BUILD) sh bench/run.sh
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

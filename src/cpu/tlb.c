@@ -1,0 +1,167 @@
+/*
+ * The TLB's slow paths: translate, fill the entry for RAM pages, and perform
+ * accesses the fast path cannot (MMIO, page-crossing, code pages, faults).
+ *
+ * Alignment: QEMU 7.2 lets unaligned accesses through with the MMU off (it
+ * does not model the Device memory type's alignment fault), and guests built
+ * for it rely on that, so only SCTLR_EL1.A enables alignment checking here.
+ */
+#include "cpu/access.h"
+#include "cpu/mmu.h"
+#include "mem/physmem.h"
+
+void tlb_flush(struct cpu *cpu)
+{
+    memset(cpu->tlb, 0xff, sizeof(cpu->tlb));
+}
+
+void tlb_flush_page(struct cpu *cpu, uint64_t va)
+{
+    for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++) {
+        struct tlb_entry *e = tlb_entry_for(cpu->tlb[idx], va);
+        uint64_t page = va & TLB_PAGE_MASK;
+        if (e->tag_read == page || e->tag_write == page || e->tag_exec == page)
+            memset(e, 0xff, sizeof(*e));
+    }
+}
+
+static void set_fault(struct cpu *cpu, uint64_t va, uint8_t fsc, enum mmu_access access)
+{
+    cpu->fault.va = va;
+    cpu->fault.fsc = fsc;
+    cpu->fault.write = access == MMU_WRITE;
+    cpu->fault.fetch = access == MMU_FETCH;
+    cpu->fault.s1ptw = false;
+}
+
+static bool alignment_ok(struct cpu *cpu, uint64_t va, unsigned size, enum mmu_access access)
+{
+    if (!(va & (size - 1)) || !(cpu->sys.sctlr_el1 & 2))
+        return true;
+    set_fault(cpu, va, FSC_ALIGNMENT, access);
+    return false;
+}
+
+/* Translate and, for RAM, install the page in the TLB. Returns the region
+ * (NULL with cpu->fault set on failure) and the physical address. */
+static struct region *tlb_fill(struct cpu *cpu, uint64_t va, enum mmu_access access,
+                               unsigned mmu_idx, uint64_t *pa)
+{
+    struct mmu_result res;
+    if (!mmu_translate(cpu, va, access, mmu_idx, &res))
+        return NULL;
+    *pa = res.pa;
+    struct region *r = physmem_find(cpu->mem, res.pa);
+    if (!r) {
+        set_fault(cpu, va, FSC_SYNC_EXTERNAL, access);
+        return NULL;
+    }
+    if (r->kind == REGION_MMIO)
+        return r;
+
+    uint64_t page = va & TLB_PAGE_MASK;
+    uint64_t pa_page = res.pa & TLB_PAGE_MASK;
+    if (pa_page + (1ull << TLB_PAGE_BITS) > r->base + r->size)
+        return r; /* region ends inside the page: never cache it */
+    struct tlb_entry *e = tlb_entry_for(cpu->tlb[mmu_idx], va);
+    e->addend = (uintptr_t)(r->host + (pa_page - r->base)) - (uintptr_t)page;
+    e->tag_read = (res.prot & PROT_R) ? page : TLB_INVALID;
+    e->tag_exec = (res.prot & PROT_X) ? page : TLB_INVALID;
+    e->tag_write = (res.prot & PROT_W) && r->kind == REGION_RAM && !region_page_has_code(r, pa_page)
+                       ? page
+                       : TLB_INVALID;
+    return r;
+}
+
+static bool crosses_page(uint64_t va, unsigned size)
+{
+    return ((va & ~TLB_PAGE_MASK) + size) > (1ull << TLB_PAGE_BITS);
+}
+
+static bool load_one_page(struct cpu *cpu, uint64_t va, unsigned size, uint64_t *val, unsigned idx)
+{
+    uint64_t pa;
+    struct region *r = tlb_fill(cpu, va, MMU_READ, idx, &pa);
+    if (!r)
+        return false;
+    if (r->kind != REGION_MMIO) {
+        uint64_t v = 0;
+        memcpy(&v, r->host + (pa - r->base), size);
+        *val = v;
+        return true;
+    }
+    if (physmem_read(cpu->mem, pa, size, val) != MEM_OK) {
+        set_fault(cpu, va, FSC_SYNC_EXTERNAL, MMU_READ);
+        return false;
+    }
+    return true;
+}
+
+bool tlb_load_slow(struct cpu *cpu, uint64_t va, unsigned size, uint64_t *val, unsigned idx)
+{
+    if (!alignment_ok(cpu, va, size, MMU_READ))
+        return false;
+    if (!crosses_page(va, size))
+        return load_one_page(cpu, va, size, val, idx);
+    /* Split at the page boundary; a fault in either half leaves no state changed. */
+    unsigned first = (unsigned)((1ull << TLB_PAGE_BITS) - (va & ~TLB_PAGE_MASK));
+    uint64_t lo = 0, hi = 0;
+    for (unsigned i = 0; i < first; i++) {
+        uint64_t b;
+        if (!load_one_page(cpu, va + i, 1, &b, idx))
+            return false;
+        lo |= b << (8 * i);
+    }
+    for (unsigned i = first; i < size; i++) {
+        uint64_t b;
+        if (!load_one_page(cpu, va + i, 1, &b, idx))
+            return false;
+        hi |= b << (8 * i);
+    }
+    *val = lo | hi;
+    return true;
+}
+
+static bool store_one_page(struct cpu *cpu, uint64_t va, unsigned size, uint64_t val, unsigned idx)
+{
+    uint64_t pa;
+    struct region *r = tlb_fill(cpu, va, MMU_WRITE, idx, &pa);
+    if (!r)
+        return false;
+    if (physmem_write(cpu->mem, pa, size, val) != MEM_OK) {
+        set_fault(cpu, va, FSC_SYNC_EXTERNAL, MMU_WRITE);
+        return false;
+    }
+    return true;
+}
+
+bool tlb_store_slow(struct cpu *cpu, uint64_t va, unsigned size, uint64_t val, unsigned idx)
+{
+    if (!alignment_ok(cpu, va, size, MMU_WRITE))
+        return false;
+    if (!crosses_page(va, size))
+        return store_one_page(cpu, va, size, val, idx);
+    /* Check both pages before writing either, so a fault writes nothing. */
+    uint64_t pa;
+    uint64_t second = (va + size - 1) & TLB_PAGE_MASK;
+    if (!tlb_fill(cpu, va, MMU_WRITE, idx, &pa) || !tlb_fill(cpu, second, MMU_WRITE, idx, &pa))
+        return false;
+    for (unsigned i = 0; i < size; i++)
+        if (!store_one_page(cpu, va + i, 1, val >> (8 * i), idx))
+            return false;
+    return true;
+}
+
+bool tlb_fetch(struct cpu *cpu, uint64_t va, const uint8_t **host, uint64_t *pa)
+{
+    struct region *r = tlb_fill(cpu, va, MMU_FETCH, cpu->mmu_idx, pa);
+    if (!r)
+        return false;
+    if (r->kind == REGION_MMIO) {
+        /* Executing from a device: treated as an external abort on fetch. */
+        set_fault(cpu, va, FSC_SYNC_EXTERNAL, MMU_FETCH);
+        return false;
+    }
+    *host = r->host + (*pa - r->base);
+    return true;
+}

@@ -1,0 +1,54 @@
+/*
+ * The software TLB: per core, per translation regime, a direct-mapped array
+ * mapping guest virtual pages to host pointers. An entry holds one page tag
+ * for each of read, write and fetch and one host addend, so a hit is one
+ * compare and one add. Anything else (a miss, MMIO, a page holding decoded
+ * code for writes, a misaligned or page-crossing access) takes the slow path
+ * in tlb.c.
+ */
+#ifndef ARMVIRT_TLB_H
+#define ARMVIRT_TLB_H
+
+#include <assert.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "util.h"
+
+#define TLB_PAGE_BITS 12
+#define TLB_PAGE_MASK (~((1ull << TLB_PAGE_BITS) - 1))
+#define TLB_ENTRIES 1024
+#define TLB_INVALID (~0ull) /* never equal to a masked address */
+
+/* Which privilege's view of the address space an access uses. */
+enum mmu_idx { MMU_IDX_EL0, MMU_IDX_EL1, MMU_IDX_COUNT };
+
+struct tlb_entry {
+    uint64_t tag_read, tag_write, tag_exec;
+    uintptr_t addend; /* host address = guest VA + addend */
+};
+static_assert(sizeof(struct tlb_entry) == 32, "TLB entry must stay 32 bytes");
+
+struct cpu;
+
+void tlb_flush(struct cpu *cpu);
+void tlb_flush_page(struct cpu *cpu, uint64_t va);
+
+/* Slow paths: return false with cpu->fault filled in if the access faults. */
+bool tlb_load_slow(struct cpu *cpu, uint64_t va, unsigned size, uint64_t *val, unsigned mmu_idx);
+bool tlb_store_slow(struct cpu *cpu, uint64_t va, unsigned size, uint64_t val, unsigned mmu_idx);
+/* Translate the page holding `va` for instruction fetch. On success *host points
+ * at the byte for va (RAM only) and *pa is its physical address. */
+bool tlb_fetch(struct cpu *cpu, uint64_t va, const uint8_t **host, uint64_t *pa);
+
+static inline struct tlb_entry *tlb_entry_for(struct tlb_entry *set, uint64_t va)
+{
+    return &set[(va >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1)];
+}
+
+/* The mask an address is compared under: the page bits plus the access's
+ * alignment bits, so a misaligned access never hits and goes slow. */
+#define TLB_CMP(va, size) ((va) & (TLB_PAGE_MASK | (uint64_t)((size) - 1)))
+
+#endif
