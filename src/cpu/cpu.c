@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cpu/block.h"
+#include "cpu/sysreg.h"
 
 /* Cortex-A57 r1p0, as QEMU's cortex-a57 model reports it. */
 #define A57_MIDR 0x411fd070ull
@@ -46,6 +47,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->pstate_ss = cpu->pstate_il = cpu->pstate_pan = false;
     cpu->fpcr = cpu->fpsr = 0;
     cpu->sys.sctlr_el1 = A57_SCTLR_RESET;
+    sysreg_reset(cpu);
     cpu->excl_valid = false;
     cpu->halted = false;
     cpu->irq_lines = 0;

@@ -117,6 +117,12 @@ struct cpu {
         uint64_t cntkctl_el1;
         uint64_t cntv_ctl_el0, cntv_cval_el0, cntp_ctl_el0, cntp_cval_el0;
         uint64_t cntvoff_el2;
+        /* Kept by sysreg.c (reset values set by sysreg_reset()). */
+        uint64_t csselr_el1, osdlr_el1, cntfrq_el0;
+        uint64_t dbgbvr[16], dbgbcr[16], dbgwvr[16], dbgwcr[16];
+        uint64_t pmcr_el0, pmcnten, pminten, pmovs, pmselr_el0, pmuserenr_el0, pmccfiltr_el0;
+        uint64_t pmccntr_el0, pmccntr_ns;   /* cycle count at host time pmccntr_ns */
+        uint64_t pmevcntr[31], pmevtyper[31];
     } sys;
 
     /* Identity, fixed at creation (see cpu.c). */
