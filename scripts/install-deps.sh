@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libfdt-dev device-tree-compiler libcapstone-dev \
-libunicorn-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm"
+libunicorn-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm \
+ipxe-qemu"
 
 missing=""
 for p in $PACKAGES; do

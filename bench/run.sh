@@ -1,0 +1,91 @@
+#!/bin/sh
+# `make bench`: runs the integer benchmark guest ($BUILD/bench/intloop.elf)
+# on armvirt and on qemu-system-aarch64 in the same run, with the same
+# options. Each emulator's start-up and exit cost is measured with a guest
+# that exits at once ($BUILD/tests/guest/trivial.elf) and subtracted. Each
+# figure is the best of BENCH_RUNS runs (default 3), since the machine may be
+# shared. The guest prints how many instructions its kernel executes (known
+# by construction, see bench/intloop.h) and a checksum; both emulators must
+# print the same line. Prints wall time, guest MIPS and the ratio.
+set -u
+BUILD=${BUILD:-build}
+ARMVIRT=${ARMVIRT:-$BUILD/armvirt}
+QEMU=${QEMU:-qemu-system-aarch64}
+RUNS=${BENCH_RUNS:-3}
+LIMIT=${BENCH_TIMEOUT:-300}
+OPTS="-M virt -cpu cortex-a57 -m 512M -nographic -semihosting"
+ELF=$BUILD/bench/intloop.elf
+TRIVIAL=$BUILD/tests/guest/trivial.elf
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+now() { date +%s%N; }
+
+# best_time EMULATOR ELF: the smallest wall time in seconds of RUNS runs;
+# leaves the guest's output in $tmp/out. Prints nothing if a run failed.
+best_time() {
+    best=""
+    i=0
+    while [ "$i" -lt "$RUNS" ]; do
+        t0=$(now)
+        timeout "$LIMIT" $1 $OPTS -kernel "$2" </dev/null >"$tmp/out" 2>&1
+        rc=$?
+        t1=$(now)
+        if [ "$rc" -ne 0 ]; then
+            echo "bench: $1 -kernel $2 exited with status $rc: $(head -c 300 "$tmp/out")" >&2
+            return
+        fi
+        best=$(awk -v a="$best" -v b="$(( t1 - t0 ))" \
+               'BEGIN { b /= 1e9; if (a == "" || b < a) print b; else print a }')
+        i=$((i + 1))
+    done
+    echo "$best"
+}
+
+for f in "$ELF" "$TRIVIAL"; do
+    [ -f "$f" ] || { echo "bench: $f not built" >&2; exit 2; }
+done
+
+status=0
+names="" 
+command -v "$QEMU" >/dev/null 2>&1 && names="qemu" ||
+    { echo "bench: $QEMU not found (scripts/install-deps.sh installs it)"; status=1; }
+[ -x "$ARMVIRT" ] && names="$names armvirt" ||
+    { echo "bench: $ARMVIRT not built"; status=1; }
+
+printf '%-9s %9s %9s %9s %9s\n' emulator "wall(s)" "start(s)" "run(s)" MIPS
+for n in $names; do
+    [ "$n" = qemu ] && emu=$QEMU || emu=$ARMVIRT
+    start=$(best_time "$emu" "$TRIVIAL")
+    wall=$(best_time "$emu" "$ELF")
+    if [ -z "$start" ] || [ -z "$wall" ]; then
+        echo "$n: benchmark failed"
+        status=1
+        continue
+    fi
+    line=$(grep '^bench: instructions=' "$tmp/out")
+    echo "$line" >"$tmp/$n.line"
+    insns=$(echo "$line" | sed 's/.*instructions=\([0-9]*\).*/\1/')
+    if [ -z "$insns" ]; then
+        echo "$n: no 'bench: instructions=' line in the guest's output"
+        status=1
+        continue
+    fi
+    awk -v n="$n" -v w="$wall" -v s="$start" -v i="$insns" 'BEGIN {
+        r = w - s; if (r <= 0) r = 1e-9
+        printf "%-9s %9.3f %9.3f %9.3f %9.1f\n", n, w, s, r, i / r / 1e6
+        printf "%s\n", i / r / 1e6 > "/dev/stderr" }' 2>"$tmp/$n.mips"
+done
+
+if [ -f "$tmp/qemu.line" ] && [ -f "$tmp/armvirt.line" ]; then
+    if ! cmp -s "$tmp/qemu.line" "$tmp/armvirt.line"; then
+        echo "bench: results differ: qemu \"$(cat "$tmp/qemu.line")\"," \
+             "armvirt \"$(cat "$tmp/armvirt.line")\""
+        status=1
+    fi
+    awk -v a="$(cat "$tmp/armvirt.mips")" -v q="$(cat "$tmp/qemu.mips")" 'BEGIN {
+        printf "ratio armvirt/qemu (guest MIPS): %.2f (above 1: armvirt is faster)\n", a / q }'
+fi
+[ -f "$tmp/qemu.line" ] && echo "guest: $(cat "$tmp/qemu.line")"
+exit $status
