@@ -156,6 +156,9 @@ enum exec_status exec_ERET(struct cpu *cpu, const struct op *op)
         return EXEC_UNDEF;
     uint64_t spsr = cpu->sys.spsr_el1;
     uint64_t elr = cpu->sys.elr_el1;
+    /* An exception return clears the local exclusive monitor (B2.9.5), so a
+     * context switch never lets one thread's STXR use another's LDXR. */
+    cpu->excl_valid = false;
     if (spsr_return_legal(spsr)) {
         cpu_set_pstate(cpu, (uint32_t)spsr);
         cpu->pstate_ss = false; /* software step is not modelled */

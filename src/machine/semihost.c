@@ -44,6 +44,11 @@ enum {
     SYS_TICKFREQ = 0x31,
 };
 
+/* QEMU 7.2 sends semihosting console output to stderr when no chardev is
+ * given, leaving stdout to the UART; we do the same so scripts that separate
+ * the two see the same streams. */
+#define CONSOLE_FD STDERR_FILENO
+
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026u
 
 /* Limits on what one call may move, so a guest cannot make us loop long. */
@@ -163,7 +168,7 @@ static enum handle_kind handle_of(uint64_t h)
 
 static int host_fd_of(enum handle_kind k)
 {
-    return k == H_STDOUT ? 1 : k == H_STDERR ? 2 : k == H_STDIN ? 0 : -1;
+    return k == H_STDOUT || k == H_STDERR ? CONSOLE_FD : k == H_STDIN ? 0 : -1;
 }
 
 /* ---- the operations ---- */
@@ -206,7 +211,7 @@ static int64_t sys_close(struct cpu *cpu)
     return 0;
 }
 
-/* Write a NUL-terminated guest string to stdout, at most MAX_STRING bytes. */
+/* Write a NUL-terminated guest string to the console, at most MAX_STRING bytes. */
 static int64_t sys_write0(struct cpu *cpu)
 {
     uint8_t buf[256];
@@ -220,7 +225,7 @@ static int64_t sys_write0(struct cpu *cpu)
                 break;
             n++;
         }
-        host_write_all(1, buf, n);
+        host_write_all(CONSOLE_FD, buf, n);
         if (n < sizeof(buf))
             break;
         done += n;
@@ -368,7 +373,7 @@ static int64_t semihost_dispatch(struct cpu *cpu, uint32_t op)
         uint8_t c;
         if (!guest_read(cpu, cpu->x[1], &c, 1))
             return fail(EFAULT);
-        host_write_all(1, &c, 1);
+        host_write_all(CONSOLE_FD, &c, 1);
         return (int64_t)cpu->x[0]; /* X0 is corrupted: leave it */
     }
     case SYS_WRITE0: {

@@ -1,0 +1,85 @@
+/*
+ * The `virt` board, as QEMU 7.2 builds it: the machine configuration that the
+ * command line fills in, and the machine that is built from it.
+ */
+#ifndef ARMVIRT_VIRT_H
+#define ARMVIRT_VIRT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/cpu.h"
+#include "mem/physmem.h"
+
+#define VIRT_RAM_BASE 0x40000000ull
+/* QEMU's LEGACY_RAMLIMIT: RAM must end below 256 GiB. */
+#define VIRT_RAM_MAX (255ull << 30)
+#define VIRT_RAM_DEFAULT (512ull << 20)
+
+/* What the user asked for (QEMU's option spelling, see main.c). */
+struct virt_config {
+    uint64_t ram_size;
+    const char *kernel, *initrd, *append, *dtb;
+    const char *dumpdtb;        /* -machine dumpdtb=FILE: write the DTB and exit */
+    const char *serial;         /* chardev spec for UART0, or NULL for none */
+    bool semihosting;
+    bool no_reboot;
+    bool dtb_randomness;        /* /chosen rng-seed and kaslr-seed */
+};
+
+struct pl011;
+struct chardev;
+struct virt;
+struct dev_ops;
+
+/* One row of the board's map: a device's window, its interrupt (SPI number,
+ * -1 for none) and the function that creates, maps and wires it. */
+struct virt_region {
+    const char *name;
+    uint64_t base, size;
+    int spi;
+    bool (*create)(struct virt *vm, const struct virt_region *r, char *err, size_t errlen);
+};
+
+/* A device the board created, in creation order (the device tree's order). */
+struct virt_device {
+    const struct virt_region *region;
+    const struct dev_ops *ops;
+    void *dev;
+};
+
+#define VIRT_MAX_DEVICES 48
+
+struct virt {
+    struct virt_config cfg;
+    struct physmem mem;
+    struct cpu cpu;
+    uint8_t *ram;
+    struct chardev *serial;
+    struct pl011 *uart;
+    const struct virt_region *uart_region;   /* the console, for /chosen */
+    struct virt_device devs[VIRT_MAX_DEVICES];
+    unsigned n_devs;
+    struct boot_info *boot;     /* loaded images, re-installed on reset */
+    void *fdt;                  /* the device tree given to the guest */
+    bool reset_requested;       /* PSCI SYSTEM_RESET */
+    bool cpu_off;               /* PSCI CPU_OFF: the only core is off */
+};
+
+/* Builds the machine: RAM, devices, loaded images, device tree. On a user
+ * error prints one line to stderr and returns false. */
+bool virt_create(struct virt *vm, const struct virt_config *cfg);
+/* Writes the generated device tree to cfg->dumpdtb; false (after one line
+ * on stderr) if it cannot. */
+bool virt_dump_dtb(struct virt *vm);
+/* Runs the machine until it powers off or the guest exits; returns the
+ * emulator's exit status. */
+int virt_run(struct virt *vm);
+void virt_destroy(struct virt *vm);
+
+/* Puts the CPU and devices in their reset state and re-installs the boot
+ * images (PSCI SYSTEM_RESET). */
+void virt_reset(struct virt *vm);
+
+#endif

@@ -1,0 +1,288 @@
+/*
+ * armvirt's command line, spelt as qemu-system-aarch64 spells it for the
+ * virt board, so existing scripts work unchanged. Every mistake gets one
+ * line on stderr naming it, and exit status 2.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/chardev.h"
+#include "machine/virt.h"
+
+#define EXIT_USAGE 2
+
+static const char usage[] =
+    "usage: armvirt -M virt [options] -kernel FILE\n"
+    "\n"
+    "  -M, -machine virt[,dumpdtb=FILE][,gic-version=2][,dtb-randomness=on|off]\n"
+    "  -cpu cortex-a57       the CPU model (the only one)\n"
+    "  -m SIZE               RAM size, QEMU suffixes (default 512M; no suffix = MiB)\n"
+    "  -smp 1                one core\n"
+    "  -kernel FILE          ELF64, Linux arm64 Image, or raw image\n"
+    "  -initrd FILE          initial ramdisk (placed and named in /chosen)\n"
+    "  -append STRING        kernel command line (/chosen/bootargs)\n"
+    "  -dtb FILE             use this device tree instead of the generated one\n"
+    "  -nographic            UART on the terminal (Ctrl-A x quits)\n"
+    "  -serial stdio|mon:stdio|file:PATH|null|none\n"
+    "  -semihosting          Arm semihosting (HLT #0xF000)\n"
+    "  -semihosting-config enable=on|off[,target=native|auto]\n"
+    "  -no-reboot            exit instead of rebooting\n"
+    "  -nodefaults, -display none, -monitor none, -accel tcg   accepted for QEMU compatibility\n"
+    "  -version, -h\n";
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("armvirt: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(EXIT_USAGE);
+}
+
+static bool parse_bool(const char *opt, const char *key, const char *v)
+{
+    if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true"))
+        return true;
+    if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false"))
+        return false;
+    die("%s: %s=%s: expected on or off", opt, key, v);
+    return false;
+}
+
+/* A size as QEMU's -m takes it: a number, possibly with a fraction, and an
+ * optional suffix B, K, M, G, T (any case); no suffix means MiB. Rounded up
+ * to 8 KiB as QEMU does. */
+static uint64_t parse_ram_size(const char *arg)
+{
+    const char *s = arg;
+    if (!strncmp(s, "size=", 5))
+        s += 5;
+    if (!isdigit((unsigned char)*s) && *s != '.')
+        die("-m %s: expected a size such as 512M or 2G", arg);
+    errno = 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (errno || end == s || !isfinite(v))
+        die("-m %s: expected a size such as 512M or 2G", arg);
+    double unit = 1 << 20;
+    if (*end) {
+        switch (toupper((unsigned char)*end)) {
+        case 'B': unit = 1; break;
+        case 'K': unit = 1 << 10; break;
+        case 'M': unit = 1 << 20; break;
+        case 'G': unit = 1 << 30; break;
+        case 'T': unit = (double)(1ull << 40); break;
+        default: die("-m %s: unknown size suffix '%c' (use K, M, G or T)", arg, *end);
+        }
+        if (end[1])
+            die("-m %s: unexpected text after the size", arg);
+    }
+    double bytes = v * unit;
+    if (bytes > (double)VIRT_RAM_MAX)
+        die("-m %s: the virt board's RAM is at most 255G", arg);
+    uint64_t size = ((uint64_t)bytes + 8191) & ~8191ull;
+    if (size == 0)
+        die("-m %s: RAM size must be above zero", arg);
+    return size;
+}
+
+/* -machine [type=]virt[,key=value...] */
+static void parse_machine(struct virt_config *cfg, char *arg, bool *have_type)
+{
+    for (char *save = NULL, *item = strtok_r(arg, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq) {
+            if (strcmp(item, "virt") && strcmp(item, "virt-7.2"))
+                die("-machine %s: unsupported machine type (only 'virt')", item);
+            *have_type = true;
+            continue;
+        }
+        *eq = '\0';
+        const char *key = item, *val = eq + 1;
+        if (!strcmp(key, "type")) {
+            if (strcmp(val, "virt") && strcmp(val, "virt-7.2"))
+                die("-machine type=%s: unsupported machine type (only 'virt')", val);
+            *have_type = true;
+        } else if (!strcmp(key, "dumpdtb")) {
+            cfg->dumpdtb = val;
+        } else if (!strcmp(key, "gic-version")) {
+            if (strcmp(val, "2"))
+                die("-machine gic-version=%s: not supported yet (only 2)", val);
+        } else if (!strcmp(key, "dtb-randomness") || !strcmp(key, "dtb-kaslr-seed")) {
+            cfg->dtb_randomness = parse_bool("-machine", key, val);
+        } else if (!strcmp(key, "accel")) {
+            if (strcmp(val, "tcg"))
+                die("-machine accel=%s: not supported (only tcg)", val);
+        } else if (!strcmp(key, "secure") || !strcmp(key, "virtualization") ||
+                   !strcmp(key, "mte") || !strcmp(key, "ras") || !strcmp(key, "acpi")) {
+            if (strcmp(val, "auto") && parse_bool("-machine", key, val))
+                die("-machine %s=%s: not supported (armvirt has no such feature yet)", key, val);
+        } else if (!strcmp(key, "highmem") || !strcmp(key, "its")) {
+            parse_bool("-machine", key, val);   /* nothing lives there yet */
+        } else if (!strcmp(key, "iommu")) {
+            if (strcmp(val, "none"))
+                die("-machine iommu=%s: not supported (only none)", val);
+        } else {
+            die("-machine: unknown property '%s'", key);
+        }
+    }
+}
+
+static void parse_semihosting_config(struct virt_config *cfg, char *arg)
+{
+    for (char *save = NULL, *item = strtok_r(arg, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq)
+            die("-semihosting-config %s: expected key=value", item);
+        *eq = '\0';
+        if (!strcmp(item, "enable"))
+            cfg->semihosting = parse_bool("-semihosting-config", item, eq + 1);
+        else if (!strcmp(item, "target")) {
+            if (strcmp(eq + 1, "native") && strcmp(eq + 1, "auto"))
+                die("-semihosting-config target=%s: only native is supported", eq + 1);
+        } else
+            die("-semihosting-config: unknown property '%s'", item);
+    }
+}
+
+static void parse_smp(const char *arg)
+{
+    const char *s = !strncmp(arg, "cpus=", 5) ? arg + 5 : arg;
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(s, &end, 10);
+    if (errno || end == s || *end)
+        die("-smp %s: expected a number of cores", arg);
+    if (n != 1)
+        die("-smp %s: only one core is supported yet", arg);
+}
+
+int main(int argc, char **argv)
+{
+    struct virt_config cfg = {
+        .ram_size = VIRT_RAM_DEFAULT,
+        .dtb_randomness = true,
+    };
+    bool have_machine = false, nographic = false, nodefaults = false;
+    const char *serial = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i];
+        if (opt[0] != '-')
+            die("unexpected argument '%s' (options start with '-'; see -h)", opt);
+        if (opt[1] == '-')
+            opt++;   /* QEMU accepts --option too */
+        /* Options without an argument. */
+        if (!strcmp(opt, "-h") || !strcmp(opt, "-help")) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (!strcmp(opt, "-version")) {
+            puts("armvirt 0.1 (models QEMU 7.2's aarch64 virt board)");
+            return 0;
+        }
+        if (!strcmp(opt, "-nographic")) {
+            nographic = true;
+            continue;
+        }
+        if (!strcmp(opt, "-semihosting")) {
+            cfg.semihosting = true;
+            continue;
+        }
+        if (!strcmp(opt, "-no-reboot")) {
+            cfg.no_reboot = true;
+            continue;
+        }
+        if (!strcmp(opt, "-nodefaults")) {
+            nodefaults = true;
+            continue;
+        }
+        /* Options with one. */
+        static const char *const with_arg[] = {
+            "-M", "-machine", "-cpu", "-m", "-smp", "-kernel", "-initrd", "-append", "-dtb",
+            "-serial", "-semihosting-config", "-display", "-monitor", "-accel", NULL,
+        };
+        bool known = false;
+        for (const char *const *w = with_arg; *w; w++)
+            known |= !strcmp(opt, *w);
+        if (!known)
+            die("unknown option '%s' (see -h)", argv[i]);
+        if (i + 1 >= argc)
+            die("option '%s' needs an argument", argv[i]);
+        char *arg = argv[++i];
+
+        if (!strcmp(opt, "-M") || !strcmp(opt, "-machine")) {
+            parse_machine(&cfg, arg, &have_machine);
+        } else if (!strcmp(opt, "-cpu")) {
+            if (strcmp(arg, "cortex-a57"))
+                die("-cpu %s: unsupported CPU model (only cortex-a57)", arg);
+        } else if (!strcmp(opt, "-m")) {
+            cfg.ram_size = parse_ram_size(arg);
+        } else if (!strcmp(opt, "-smp")) {
+            parse_smp(arg);
+        } else if (!strcmp(opt, "-kernel")) {
+            cfg.kernel = arg;
+        } else if (!strcmp(opt, "-initrd")) {
+            cfg.initrd = arg;
+        } else if (!strcmp(opt, "-append")) {
+            cfg.append = arg;
+        } else if (!strcmp(opt, "-dtb")) {
+            cfg.dtb = arg;
+        } else if (!strcmp(opt, "-serial")) {
+            if (serial)
+                die("-serial %s: only one serial port is modelled", arg);
+            serial = arg;
+        } else if (!strcmp(opt, "-semihosting-config")) {
+            parse_semihosting_config(&cfg, arg);
+        } else if (!strcmp(opt, "-display")) {
+            if (strcmp(arg, "none"))
+                die("-display %s: armvirt has no display (use -display none or -nographic)", arg);
+        } else if (!strcmp(opt, "-monitor")) {
+            if (strcmp(arg, "none"))
+                die("-monitor %s: the QEMU monitor is not provided (use -monitor none)", arg);
+        } else if (!strcmp(opt, "-accel")) {
+            if (strcmp(arg, "tcg"))
+                die("-accel %s: not supported (only tcg)", arg);
+        }
+    }
+
+    if (!have_machine)
+        die("no machine given: use -M virt");
+    if ((cfg.initrd || cfg.append || cfg.dtb) && !cfg.kernel)
+        die("-initrd, -append and -dtb need -kernel");
+    if (!cfg.kernel && !cfg.dumpdtb)
+        die("nothing to run: give -kernel FILE (flash firmware is not modelled yet)");
+    /* The first UART goes to the terminal with -nographic (QEMU's
+     * mon:stdio) and, since there is no display, also when nothing is said. */
+    if (serial)
+        cfg.serial = strcmp(serial, "none") ? serial : NULL;
+    else if (!nodefaults)
+        cfg.serial = nographic ? "mon:stdio" : "stdio";
+
+    /* A closed output pipe (armvirt | head) must not kill the emulator
+     * mid-write; the write fails and the UART drops the byte, as QEMU does. */
+    signal(SIGPIPE, SIG_IGN);
+
+    struct virt vm;
+    if (!virt_create(&vm, &cfg))
+        return EXIT_USAGE;
+    if (cfg.dumpdtb) {
+        bool ok = virt_dump_dtb(&vm);
+        virt_destroy(&vm);
+        return ok ? 0 : EXIT_USAGE;
+    }
+    int status = virt_run(&vm);
+    chardev_restore_terminals();
+    virt_destroy(&vm);
+    return status;
+}
