@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "backend/chardev.h"
+#include "dev/primecell.h"
 #include "util.h"
 
 /* Register offsets (TRM table 3-1). */
@@ -298,11 +299,11 @@ static uint64_t pl011_read(void *dev, uint64_t offset, unsigned size)
         val = uart->dmacr;
         break;
     default:
-        if (offset >= UARTPERIPHID0 && offset < 0x1000) {
-            val = pl011_id[(offset - UARTPERIPHID0) >> 2];
-        } else {
+        uint64_t id;
+        if (primecell_id_read(pl011_id, offset, &id))
+            val = (uint32_t)id;
+        else
             pl011_log(LOG_GUEST_ERROR, "read of unimplemented offset 0x%" PRIx64, offset);
-        }
         break;
     }
     pthread_mutex_unlock(&uart->lock);
@@ -412,24 +413,9 @@ static void pl011_reset(void *dev)
  * present or the UART is never probed. */
 static int pl011_fdt_node(void *dev, const struct fdt_ctx *ctx)
 {
-    static const char compatible[] = "arm,pl011\0arm,primecell";
-    static const char clock_names[] = "uartclk\0apb_pclk";
-    char name[32];
-    int node, rc;
-
-    snprintf(name, sizeof(name), "pl011@%" PRIx64, ctx->base);
-    node = fdt_add_subnode(ctx->fdt, 0, name);
-    if (node < 0)
-        return node;
-    fdt64_t reg[2] = {cpu_to_fdt64(ctx->base), cpu_to_fdt64(ctx->size)};
-    fdt32_t clocks[2] = {cpu_to_fdt32(ctx->clk_phandle), cpu_to_fdt32(ctx->clk_phandle)};
-    if ((rc = fdt_setprop(ctx->fdt, node, "compatible", compatible, sizeof(compatible))) ||
-        (rc = fdt_setprop(ctx->fdt, node, "reg", reg, sizeof(reg))) ||
-        (ctx->fdt_irq && (rc = ctx->fdt_irq(ctx, node, ctx->spi, IRQ_TYPE_LEVEL_HIGH))) ||
-        (rc = fdt_setprop(ctx->fdt, node, "clocks", clocks, sizeof(clocks))) ||
-        (rc = fdt_setprop(ctx->fdt, node, "clock-names", clock_names, sizeof(clock_names))))
-        return rc;
-    return 0;
+    static const char *const clocks[] = {"uartclk", "apb_pclk"};
+    int node = primecell_fdt_node(ctx, "pl011", "arm,pl011", clocks, 2);
+    return node < 0 ? node : 0;
 }
 
 const struct dev_ops pl011_ops = {
