@@ -22,8 +22,6 @@
 #define LDST_INLINE static inline __attribute__((always_inline))
 #define ESR_IL (1u << 25)
 #define ESR_EC_SHIFT 26
-/* FP access trap syndrome for A64, as QEMU reports it: CV = 1, COND = 0xE. */
-#define ISS_FP_ACCESS 0x01e00000u
 
 /* ---- decode-time preparation (shared by all load/store files) ---- */
 
@@ -83,13 +81,6 @@ bool prep_ldst_excl(struct op *op)
 }
 
 /* ---- shared slow paths ---- */
-
-enum exec_status ldst_fp_trap(struct cpu *cpu, const struct op *op)
-{
-    cpu_take_exception(cpu, op->pc, (uint32_t)EC_FP_ACCESS << ESR_EC_SHIFT | ESR_IL | ISS_FP_ACCESS,
-                       0, false);
-    return EXEC_JUMP;
-}
 
 /*
  * Multi-word store that misses the fast path. Words on one page: once the

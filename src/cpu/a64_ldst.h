@@ -8,6 +8,7 @@
 
 #include "cpu/access.h"
 #include "cpu/op.h"
+#include "cpu/fp_access.h"
 
 /* How a loaded value becomes a register value. */
 enum ldst_ext {
@@ -85,22 +86,6 @@ static inline bool ldst_store_words(struct cpu *cpu, uint64_t va, unsigned size,
     }
     return ldst_store_words_slow(cpu, va, size, w, n);
 }
-
-/* CPACR_EL1.FPEN (D13.2.30): may this EL touch the SIMD&FP registers? */
-static inline bool ldst_fp_enabled(const struct cpu *cpu)
-{
-    unsigned fpen = (unsigned)(cpu->sys.cpacr_el1 >> 20) & 3;
-    return fpen == 3 || (fpen == 1 && cpu->el == 1);
-}
-
-/* The SIMD&FP access trap, taken before any memory access. */
-enum exec_status ldst_fp_trap(struct cpu *cpu, const struct op *op);
-
-#define LDST_FP_CHECK(cpu, op)                 \
-    do {                                       \
-        if (unlikely(!ldst_fp_enabled(cpu)))   \
-            return ldst_fp_trap(cpu, op);      \
-    } while (0)
 
 /* Write V[t] whole: a B/H/S/D load passes hi = 0, zeroing the rest of the
  * 128-bit register as the architecture requires. */

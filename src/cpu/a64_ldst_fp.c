@@ -36,14 +36,14 @@ LDST_INLINE enum exec_status fp_st(struct cpu *cpu, const struct op *op, uint64_
 LDST_INLINE enum exec_status fp_access(struct cpu *cpu, const struct op *op, uint64_t va,
                                        unsigned size, bool load)
 {
-    LDST_FP_CHECK(cpu, op);
+    FP_CHECK(cpu, op);
     return load ? fp_ld(cpu, op, va, size) : fp_st(cpu, op, va, size);
 }
 
 LDST_INLINE enum exec_status fp_access_wb(struct cpu *cpu, const struct op *op, uint64_t va,
                                           uint64_t wb, unsigned size, bool load)
 {
-    LDST_FP_CHECK(cpu, op);
+    FP_CHECK(cpu, op);
     enum exec_status st = load ? fp_ld(cpu, op, va, size) : fp_st(cpu, op, va, size);
     if (likely(st == EXEC_NEXT))
         reg_write_sp(cpu, op->rn, wb);

@@ -63,7 +63,7 @@ LDST_INLINE enum exec_status stp(struct cpu *cpu, const struct op *op, enum pair
 LDST_INLINE enum exec_status fp_ldp(struct cpu *cpu, const struct op *op, enum pair_mode mode,
                                     unsigned size)
 {
-    LDST_FP_CHECK(cpu, op);
+    FP_CHECK(cpu, op);
     uint64_t wb, w[4] = {0, 0, 0, 0};
     uint64_t va = pair_addr(cpu, op, mode, &wb);
     if (size == 16) {
@@ -85,7 +85,7 @@ LDST_INLINE enum exec_status fp_ldp(struct cpu *cpu, const struct op *op, enum p
 LDST_INLINE enum exec_status fp_stp(struct cpu *cpu, const struct op *op, enum pair_mode mode,
                                     unsigned size)
 {
-    LDST_FP_CHECK(cpu, op);
+    FP_CHECK(cpu, op);
     uint64_t wb;
     uint64_t va = pair_addr(cpu, op, mode, &wb);
     bool ok;
