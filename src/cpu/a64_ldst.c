@@ -20,8 +20,6 @@
 #include "cpu/a64_ldst.h"
 
 #define LDST_INLINE static inline __attribute__((always_inline))
-#define ESR_IL (1u << 25)
-#define ESR_EC_SHIFT 26
 
 /* ---- decode-time preparation (shared by all load/store files) ---- */
 
