@@ -62,7 +62,7 @@ enum exec_status exec_BL(struct cpu *cpu, const struct op *op)
     return EXEC_JUMP;
 }
 
-/* A branch not taken is the block's last op: the run loop steps past it. */
+/* A branch not taken returns EXEC_NEXT: the block goes on with the next op. */
 #define BRANCH_IF(cond)                 \
     do {                                \
         if (cond) {                     \

@@ -18,6 +18,18 @@ static inline uint32_t alu_ror32(uint32_t v, unsigned r)
     return (v >> (r & 31)) | (v << ((32 - r) & 31));
 }
 
+/* A shifted-register operand: type 0 LSL, 1 LSR, 2 ASR, 3 ROR (C6.2,
+ * "shift" field of the shifted-register forms); amount < 64. */
+static inline uint64_t alu_shift64(uint64_t v, unsigned type, unsigned amount)
+{
+    switch (type) {
+    case 0: return v << amount;
+    case 1: return v >> amount;
+    case 2: return (uint64_t)((int64_t)v >> amount);
+    default: return alu_ror64(v, amount);
+    }
+}
+
 /* x + y + carry, setting NZCV. A subtraction is x + ~y + 1. The carry out
  * of bit 63 is the full adder's majority(x, y, carry-in) at that bit, which
  * is (x AND y) OR ((x OR y) AND NOT r). */
@@ -29,6 +41,17 @@ static inline uint64_t alu_adds64(struct cpu *cpu, uint64_t x, uint64_t y, unsig
     cpu->nzcv = (uint32_t)(r >> 63) << 31 | (uint32_t)(r == 0) << 30 | (uint32_t)c << 29 |
                 (uint32_t)v << 28;
     return r;
+}
+
+/* The NZCV of x - y: the same flags as alu_adds64(cpu, x, ~y, 1), computed
+ * the way a host compare does it. C is "no borrow" (x >= y unsigned), V the
+ * signed overflow of the subtraction. */
+static inline uint32_t alu_sub_nzcv64(uint64_t x, uint64_t y)
+{
+    int64_t r;
+    bool v = __builtin_sub_overflow((int64_t)x, (int64_t)y, &r);
+    return (uint32_t)((uint64_t)r >> 63) << 31 | (uint32_t)(x == y) << 30 |
+           (uint32_t)(x >= y) << 29 | (uint32_t)v << 28;
 }
 
 static inline uint32_t alu_adds32(struct cpu *cpu, uint32_t x, uint32_t y, unsigned carry)

@@ -135,11 +135,24 @@ const char *op_name(const struct op *op)
  * generating), and system instructions, which may change state that decoding
  * or the TLB depend on (translation, EL, DAIF). A block never straddles these.
  * Decided by the encoding's major class: C4.1, op0 = x101 is "Branches,
- * exception generating and system".
+ * exception generating and system". Hints other than WFE/WFI, DMB, DSB and
+ * CLREX are in that class but change none of that state and never leave the
+ * block (their executors return EXEC_NEXT), so they do not end it: a NOP in
+ * a loop body then costs no block switch. Nor do conditional branches: the
+ * run loop ends a block wherever an op returns EXEC_JUMP.
  */
 bool op_ends_block(const struct op *op)
 {
     if (op->exec == exec_UNALLOCATED)
         return true;
+    if (op->exec == exec_HINT || op->exec == exec_DMB || op->exec == exec_DSB ||
+        op->exec == exec_CLREX)
+        return false;
+    /* Conditional branches either jump (EXEC_JUMP ends the block there) or
+     * fall through to the next op, so a block may go on past them. */
+    if (op->exec == exec_B_cond || op->exec == exec_CBZ_w || op->exec == exec_CBNZ_w ||
+        op->exec == exec_CBZ_x || op->exec == exec_CBNZ_x || op->exec == exec_TBZ ||
+        op->exec == exec_TBNZ)
+        return false;
     return ((op->insn >> 26) & 7) == 5;
 }

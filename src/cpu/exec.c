@@ -1,13 +1,36 @@
 /*
  * Decoded blocks and the run loop.
  *
- * A block is a run of decoded ops starting at a guest virtual PC and ending at
- * a branch/system instruction, a page boundary or BLOCK_MAX_OPS. Blocks are
- * found by virtual PC and checked against the current translation by their
- * host address, so a changed mapping never runs stale code. Every block is
- * also listed under its physical page; a store to that page (seen by the
+ * A block is the run of decoded ops that executes from a guest virtual PC
+ * until an unconditional branch, a system or exception-generating
+ * instruction, the end of the page or BLOCK_MAX_OPS (block_decode: it goes
+ * on past conditional branches, which may leave it mid-way, and through
+ * forward B/BL on the same page). Blocks are found by virtual PC and checked
+ * against the current translation by their host address, so a changed
+ * mapping never runs stale code. Every block is also listed under its
+ * physical page, which holds all of it; a store to that page (seen by the
  * memory layer, because code pages never get a TLB write tag) invalidates
  * the page's blocks.
+ *
+ * Ops run by threaded dispatch (cpu_run): the commonest integer forms are
+ * inline in the run loop, everything else is a call to its executor. The
+ * instruction count is kept per block, not per op: an op that leaves the
+ * block knows its position in it.
+ *
+ * Chaining: a block that ends in a branch (or simply runs into the next
+ * instruction) remembers the blocks that ran after it, so the common case
+ * of going from one block to the next is a compare of the new PC against two
+ * cached successors, not a hash lookup. A cached successor is used only
+ *  - while the block cache has not been flushed since it was linked (the
+ *    arena is reused after a flush, so older pointers dangle),
+ *  - while it is valid (not thrown away by a write to its page), and
+ *  - under the same translation: within one virtual page this holds because
+ *    nothing in a chainable block can change the translation (system
+ *    instructions and exceptions end blocks and are never chained from);
+ *    across pages the TLB is consulted, as a lookup would.
+ * Interrupts, stop requests and the budget are still checked before every
+ * block, chained or not. A block that loops on itself (`b .`) is a chained
+ * block like any other, so a stop request is seen after one pass.
  *
  * Blocks live in one arena; when it fills up, everything is thrown away and
  * decoding starts afresh (cheap, rare, and frees us from per-block freeing).
@@ -15,23 +38,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/access.h"
+#include "cpu/alu.h"
 #include "cpu/block.h"
 #include "cpu/op.h"
 #include "mem/physmem.h"
 
-#define BLOCK_MAX_OPS 128
+#define BLOCK_MAX_OPS 128 /* and its sentinel: op->index fits in 8 bits */
 #define BLOCK_HASH_BITS 15
 #define PAGE_HASH_BITS 13
 #define ARENA_SIZE (64u << 20)
 
+/* Which exits of a block may be chained to the next block. */
+enum block_chain {
+    CHAIN_NONE,     /* ends in a system or exception-generating instruction */
+    CHAIN_NEXT,     /* runs into the next instruction (page end, size limit) */
+    CHAIN_BRANCH,   /* ends in a branch: its jump may be chained too */
+};
+
+#define BLOCK_LINKS 2
+
 struct block {
     uint64_t pc;               /* guest virtual address of the first op */
-    uint64_t pa;               /* its physical address */
     const uint8_t *host;       /* host address of the first instruction */
+    struct block *link[BLOCK_LINKS]; /* successors seen, see "Chaining" */
+    bool link_far[BLOCK_LINKS];      /* successor on another page: check the TLB */
+    uint8_t link_victim;       /* slot the next new successor replaces */
+    bool valid;
+    uint8_t chain;             /* enum block_chain */
+    unsigned n_ops;
+    uint64_t pa;               /* physical address of the first op */
     struct block *hash_next;   /* chain in the PC hash */
     struct block *page_next;   /* chain in the physical-page hash */
-    bool valid;
-    unsigned n_ops;
     struct op ops[];
 };
 
@@ -74,6 +112,11 @@ void block_cache_free(struct block_cache *bc)
     }
 }
 
+/* WARNING: blocks are reused memory after this, and cpu_run() may hold a
+ * pointer to the block that just ran. That is safe because only system
+ * instructions, exceptions and decoding (inside the run loop's lookup, which
+ * checks `flushes`) ever get here while a core runs, and none of those lets
+ * the run loop chain from the block it was in. */
 void block_cache_flush(struct block_cache *bc)
 {
     memset(bc->by_pc, 0, sizeof(bc->by_pc));
@@ -120,30 +163,205 @@ static void tlb_protect_code_page(struct cpu *cpu, const uint8_t *host_page)
         }
 }
 
+/*
+ * The run loop's inline forms: the commonest integer instructions run as
+ * code inside the run loop instead of through a call, which on the hosts we
+ * measured costs more than the work of the instruction itself.
+ * Each case is the same computation as the row's executor, written with the
+ * same helpers (reg_read, alu_adds64, cpu_load...); the executor stays the
+ * reference and is used for every form not listed here. FAST_END is the
+ * sentinel op after a block's last op.
+ */
+enum fast_kind {
+    FAST_CALL = 0,
+    FAST_END,
+    FAST_NOP,     /* HINT, and a B that block decoding follows */
+    FAST_BL_ON,   /* a BL that block decoding follows: only X30 changes */
+    FAST_ADD_IMM, FAST_SUB_IMM, FAST_SUBS_IMM, FAST_CMP_IMM,
+    /* Shifted register, by shift type in the order of the encoding's
+     * field (alu_shift64): a kind's _LSL value plus op->a. ADD/SUB have
+     * no ROR (the row rejects it) but keep the layout. */
+    FAST_ADD_LSL, FAST_ADD_LSR, FAST_ADD_ASR, FAST_ADD_ROR,
+    FAST_SUB_LSL, FAST_SUB_LSR, FAST_SUB_ASR, FAST_SUB_ROR,
+    FAST_SUBS_LSL, FAST_SUBS_LSR, FAST_SUBS_ASR, FAST_SUBS_ROR,
+    FAST_CMP_LSL, FAST_CMP_LSR, FAST_CMP_ASR, FAST_CMP_ROR,
+    FAST_AND_LSL, FAST_AND_LSR, FAST_AND_ASR, FAST_AND_ROR,
+    FAST_ORR_LSL, FAST_ORR_LSR, FAST_ORR_ASR, FAST_ORR_ROR,
+    FAST_EOR_LSL, FAST_EOR_LSR, FAST_EOR_ASR, FAST_EOR_ROR,
+    FAST_MOV_REG,
+    FAST_AND_IMM, FAST_ORR_IMM, FAST_EOR_IMM, FAST_SET_IMM, FAST_MOVK,
+    FAST_ADD_IMM_W, FAST_SUB_IMM_W,
+    FAST_CSEL, FAST_MADD, FAST_MUL,
+    FAST_LDR_IMM, FAST_STR_IMM, FAST_LDR_REG, FAST_STR_REG, FAST_LDP, FAST_STP,
+    FAST_LDR_W_IMM, FAST_STR_W_IMM, FAST_LDRB_IMM, FAST_STRB_IMM, FAST_STP_PRE, FAST_LDP_POST,
+    FAST_B, FAST_BL, FAST_B_COND, FAST_CBZ, FAST_CBNZ, FAST_TBZ, FAST_TBNZ, FAST_RET,
+    FAST_CBZ_W, FAST_CBNZ_W, FAST_BR, FAST_BLR,
+};
+
+/* The inline form for a decoded op, or FAST_CALL. Only 64-bit forms, and
+ * the data-processing ones only when no operand is register 31 (XZR or SP,
+ * which the executors handle), so the inline code indexes cpu->x directly;
+ * a compare (flag-setting form writing XZR) has a form of its own. The
+ * shifted-register forms include the plain register rows (LSL #0: their
+ * op->a and op->b are zero). May fill op->c/op->d, which those rows leave
+ * unused. */
+static uint8_t op_fast_kind(struct op *op)
+{
+    exec_fn f = op->exec;
+    bool d31 = op->rd == 31, n31 = op->rn == 31, m31 = op->rm == 31;
+    bool dn = !d31 && !n31, dnm = dn && !m31;
+#define FAST_IF(fn, ok, kind)    \
+    if (f == exec_##fn && (ok)) \
+        return kind;
+    FAST_IF(ADD_imm_x, dn, FAST_ADD_IMM)
+    FAST_IF(SUB_imm_x, dn, FAST_SUB_IMM)
+    FAST_IF(SUBS_imm_x, dn, FAST_SUBS_IMM)
+    FAST_IF(SUBS_imm_x, d31 && !n31, FAST_CMP_IMM)
+    FAST_IF(ADD_shift_x, dnm, FAST_ADD_LSL + op->a)
+    FAST_IF(ADD_reg_x, dnm, FAST_ADD_LSL + op->a)
+    FAST_IF(SUB_shift_x, dnm, FAST_SUB_LSL + op->a)
+    FAST_IF(SUB_reg_x, dnm, FAST_SUB_LSL + op->a)
+    FAST_IF(SUBS_shift_x, dnm, FAST_SUBS_LSL + op->a)
+    FAST_IF(SUBS_reg_x, dnm, FAST_SUBS_LSL + op->a)
+    FAST_IF(SUBS_shift_x, d31 && !n31 && !m31, FAST_CMP_LSL + op->a)
+    FAST_IF(SUBS_reg_x, d31 && !n31 && !m31, FAST_CMP_LSL + op->a)
+    FAST_IF(AND_shift_x, dnm, FAST_AND_LSL + op->a)
+    FAST_IF(AND_reg_x, dnm, FAST_AND_LSL + op->a)
+    FAST_IF(ORR_shift_x, dnm, FAST_ORR_LSL + op->a)
+    FAST_IF(ORR_reg_x, dnm, FAST_ORR_LSL + op->a)
+    FAST_IF(EOR_shift_x, dnm, FAST_EOR_LSL + op->a)
+    FAST_IF(EOR_reg_x, dnm, FAST_EOR_LSL + op->a)
+    FAST_IF(MOV_reg_x, !d31 && !m31, FAST_MOV_REG)
+    FAST_IF(AND_imm_x, dn, FAST_AND_IMM)
+    FAST_IF(ORR_imm_x, dn, FAST_ORR_IMM)
+    FAST_IF(EOR_imm_x, dn, FAST_EOR_IMM)
+    /* Every row whose executor is reg_write(rd, op->imm). */
+    FAST_IF(MOVZ_x, !d31, FAST_SET_IMM)
+    FAST_IF(MOVN_x, !d31, FAST_SET_IMM)
+    FAST_IF(MOVZ_w, !d31, FAST_SET_IMM)
+    FAST_IF(MOVN_w, !d31, FAST_SET_IMM)
+    FAST_IF(ADR, !d31, FAST_SET_IMM)
+    FAST_IF(ADRP, !d31, FAST_SET_IMM)
+    FAST_IF(MOVK_x, !d31, FAST_MOVK)
+    FAST_IF(ADD_imm_w, dn, FAST_ADD_IMM_W)
+    FAST_IF(SUB_imm_w, dn, FAST_SUB_IMM_W)
+    FAST_IF(CSEL_x, dnm, FAST_CSEL)
+    FAST_IF(MADD_x, dnm && op->ra != 31, FAST_MADD)
+    FAST_IF(MADD_x, dnm && op->ra == 31, FAST_MUL)
+    /* Loads and stores: the base may be SP; a loaded register is not XZR. */
+    FAST_IF(LDR_x_imm, !d31, FAST_LDR_IMM)
+    FAST_IF(STR_x_imm, true, FAST_STR_IMM)
+    FAST_IF(LDP_x_off, !d31 && op->ra != 31, FAST_LDP)
+    FAST_IF(STP_x_off, true, FAST_STP)
+    FAST_IF(LDR_w_imm, !d31, FAST_LDR_W_IMM)
+    FAST_IF(STR_w_imm, true, FAST_STR_W_IMM)
+    FAST_IF(LDRB_imm, !d31, FAST_LDRB_IMM)
+    FAST_IF(STRB_imm, true, FAST_STRB_IMM)
+    FAST_IF(STP_x_pre, true, FAST_STP_PRE)
+    FAST_IF(LDP_x_post, !d31 && op->ra != 31, FAST_LDP_POST)
+    /* Register offset: only the plain 64-bit index (LSL #0 or #3). */
+    FAST_IF(LDR_x_reg, !d31 && !m31 && op->a == 0 /* LDST_RM_X */, FAST_LDR_REG)
+    FAST_IF(STR_x_reg, !m31 && op->a == 0, FAST_STR_REG)
+    FAST_IF(B, true, FAST_B)
+    FAST_IF(BL, true, FAST_BL)
+    FAST_IF(CBZ_x, true, FAST_CBZ)
+    FAST_IF(CBNZ_x, true, FAST_CBNZ)
+    FAST_IF(TBZ, true, FAST_TBZ)
+    FAST_IF(TBNZ, true, FAST_TBNZ)
+    FAST_IF(RET, true, FAST_RET)
+    FAST_IF(CBZ_w, true, FAST_CBZ_W)
+    FAST_IF(CBNZ_w, true, FAST_CBNZ_W)
+    FAST_IF(BR, true, FAST_BR)
+    FAST_IF(BLR, true, FAST_BLR)
+    FAST_IF(HINT, true, FAST_NOP)
+#undef FAST_IF
+    if (f == exec_B_cond) {
+        /* The condition (op->a) as a truth table over the 16 NZCV values
+         * in op->c (NZCV 0-7) and op->d (8-15). */
+        unsigned table = 0;
+        for (uint32_t nzcv = 0; nzcv < 16; nzcv++)
+            if (cond_holds(nzcv << 28, op->a))
+                table |= 1u << nzcv;
+        op->c = (uint8_t)table;
+        op->d = (uint8_t)(table >> 8);
+        return FAST_B_COND;
+    }
+    return FAST_CALL;
+}
+
+/* Branches that only write the PC (and X30): nothing they do changes the
+ * translation or the exception level, so their jumps may be chained. */
+static bool op_is_branch(const struct op *op)
+{
+    exec_fn f = op->exec;
+    return f == exec_B || f == exec_BL || f == exec_B_cond || f == exec_CBZ_w ||
+           f == exec_CBNZ_w || f == exec_CBZ_x || f == exec_CBNZ_x || f == exec_TBZ ||
+           f == exec_TBNZ || f == exec_BR || f == exec_BLR || f == exec_RET;
+}
+
+/* The run loop's code address for each enum fast_kind, published by
+ * cpu_run() before it decodes anything (GNU C labels as values are local to
+ * their function). */
+static const void *const *run_labels;
+
 static struct block *block_decode(struct cpu *cpu, uint64_t pc, const uint8_t *host, uint64_t pa)
 {
     struct block_cache *bc = cpu->blocks;
-    unsigned room = (unsigned)((PAGE_SIZE - (pc & (PAGE_SIZE - 1))) / 4);
-    unsigned max = cpu->single_step ? 1 : (room < BLOCK_MAX_OPS ? room : BLOCK_MAX_OPS);
-    size_t need = sizeof(struct block) + max * sizeof(struct op);
+    unsigned max = cpu->single_step ? 1 : BLOCK_MAX_OPS;
+    const void *const *labels = __atomic_load_n(&run_labels, __ATOMIC_RELAXED);
+    /* One more op for the FAST_END sentinel. */
+    size_t need = sizeof(struct block) + (max + 1) * sizeof(struct op);
     if (bc->used + need > ARENA_SIZE)
         block_cache_flush(bc);
     struct block *b = (struct block *)(bc->arena + bc->used);
 
+    /* Decoding follows the instructions as they run: straight on, past
+     * conditional branches (a taken one leaves the block mid-way), and on at
+     * the target of a forward B or BL on the same page. Everything stays on
+     * the block's first page, so its page list entry covers it and one TLB
+     * check covers its fetch. Forward only, so a block never loops. */
+    const uint8_t *page_host = host - (pc & ~PAGE_MASK);
+    uint64_t cur = pc;
     unsigned n = 0;
     while (n < max) {
         uint32_t insn;
-        memcpy(&insn, host + 4 * n, 4);
-        decode_a64(insn, pc + 4 * n, &b->ops[n]);
-        if (op_ends_block(&b->ops[n++]))
+        memcpy(&insn, page_host + (cur & ~PAGE_MASK), 4);
+        struct op *op = &b->ops[n++];
+        decode_a64(insn, cur, op);
+        op->fast = op_fast_kind(op);
+        if ((op->exec == exec_B || op->exec == exec_BL) && n < max) {
+            uint64_t target = (uint64_t)op->imm;
+            if (target > cur && ((target ^ cur) & PAGE_MASK) == 0) {
+                op->fast = op->exec == exec_B ? FAST_NOP : FAST_BL_ON;
+                cur = target;
+                continue;
+            }
+        }
+        if (op_ends_block(op))
             break;
+        cur += 4;
+        if ((cur & ~PAGE_MASK) == 0)
+            break;
+    }
+    memset(&b->ops[n], 0, sizeof(b->ops[n]));
+    b->ops[n].fast = FAST_END;
+    b->ops[n].pc = b->ops[n - 1].pc + 4;
+    for (unsigned i = 0; i <= n; i++) {
+        b->ops[i].run = labels[b->ops[i].fast];
+        b->ops[i].index = (uint8_t)i;
     }
     b->pc = pc;
     b->pa = pa;
     b->host = host;
     b->valid = true;
     b->n_ops = n;
-    bc->used += (sizeof(struct block) + n * sizeof(struct op) + 15) & ~(size_t)15;
+    memset(b->link, 0, sizeof(b->link));
+    memset(b->link_far, 0, sizeof(b->link_far));
+    b->link_victim = 0;
+    b->chain = op_is_branch(&b->ops[n - 1])      ? CHAIN_BRANCH
+               : op_ends_block(&b->ops[n - 1]) ? CHAIN_NONE
+                                               : CHAIN_NEXT;
+    bc->used += (sizeof(struct block) + (n + 1) * sizeof(struct op) + 15) & ~(size_t)15;
     bc->decoded++;
 
     unsigned h = pc_hash(pc);
@@ -193,44 +411,526 @@ static struct block *block_lookup(struct cpu *cpu)
     return block_decode(cpu, pc, host, pa);
 }
 
-enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
+/* The cached successor of `prev` for `pc`, if it may run now (see
+ * "Chaining" above); NULL means look it up. */
+static inline struct block *block_follow(struct cpu *cpu, const struct block *prev, uint64_t pc)
 {
+    for (unsigned i = 0; i < BLOCK_LINKS; i++) {
+        struct block *n = prev->link[i];
+        if (n && n->pc == pc) {
+            if (unlikely(!n->valid))
+                return NULL;
+            if (prev->link_far[i]) {
+                struct tlb_entry *e = tlb_entry_for(cpu->tlb[cpu->mmu_idx], pc);
+                if (e->tag_exec != (pc & TLB_PAGE_MASK) ||
+                    (const uint8_t *)(uintptr_t)(pc + e->addend) != n->host)
+                    return NULL;
+            }
+            return n;
+        }
+    }
+    return NULL;
+}
+
+/* Remember `next` as a successor of `prev`, replacing a stale entry for the
+ * same PC or an invalid one before evicting a live one. */
+static void block_link(struct block *prev, struct block *next)
+{
+    unsigned slot = BLOCK_LINKS;
+    for (unsigned i = 0; i < BLOCK_LINKS; i++)
+        if (!prev->link[i] || !prev->link[i]->valid || prev->link[i]->pc == next->pc) {
+            slot = i;
+            break;
+        }
+    if (slot == BLOCK_LINKS) {
+        slot = prev->link_victim;
+        prev->link_victim = (uint8_t)((slot + 1) % BLOCK_LINKS);
+    }
+    prev->link[slot] = next;
+    prev->link_far[slot] = ((prev->pc ^ next->pc) & PAGE_MASK) != 0;
+}
+
+/* The checks made before every block; false if cpu_run() must return `*why`.
+ * *chained is cleared when an interrupt moved the PC. */
+static bool run_checks(struct cpu *cpu, uint64_t limit, enum cpu_stop *why, bool *chained)
+{
+    if (cpu->exit_requested) {
+        *why = CPU_STOP_HALT;
+        return false;
+    }
+    if (cpu->stop_request) {
+        cpu->stop_request = false;
+        *why = CPU_STOP_REQUEST;
+        return false;
+    }
+    if (cpu->irq_lines && cpu_check_interrupts(cpu))
+        *chained = false;
+    if (cpu->insns >= limit) {
+        *why = CPU_STOP_BUDGET;
+        return false;
+    }
+    return true;
+}
+
+/* The target of RET, BR and BLR: as their executors do, the tag byte is
+ * dropped when TBI applies (D8.8 "Address tagging"; TCR_EL1.TBI1 for bit 55
+ * set, else TBI0). */
+static inline uint64_t ret_target(const struct cpu *cpu, uint64_t va)
+{
+    uint64_t tbi = bit(va, 55) ? 1ull << 38 : 1ull << 37;
+    return (cpu->sys.tcr_el1 & tbi) ? (uint64_t)sext64(va, 56) : va;
+}
+
+/* The 64-bit index of LDR/STR (register), LSL #0 or #size. */
+static inline uint64_t regoff_x(const struct cpu *cpu, const struct op *op)
+{
+    return reg_read_sp(cpu, op->rn) + (cpu->x[op->rm] << op->b);
+}
+
+/* Threaded dispatch inside a block: every inline form ends with its own
+ * jump to the next op's form, which host branch predictors follow far
+ * better than one shared switch (GNU C labels as values). */
+#define CASE(kind) L_##kind
+/* The four shift types of one shifted-register form; STMT uses m. */
+#define SHIFTED_CASES(NAME, STMT)                                 \
+    CASE(FAST_##NAME##_LSL) : {                                   \
+        uint64_t m = X(rm) << op->b;                              \
+        STMT;                                                     \
+        NEXT();                                                   \
+    }                                                             \
+    CASE(FAST_##NAME##_LSR) : {                                   \
+        uint64_t m = X(rm) >> op->b;                              \
+        STMT;                                                     \
+        NEXT();                                                   \
+    }                                                             \
+    CASE(FAST_##NAME##_ASR) : {                                   \
+        uint64_t m = (uint64_t)((int64_t)X(rm) >> op->b);         \
+        STMT;                                                     \
+        NEXT();                                                   \
+    }                                                             \
+    CASE(FAST_##NAME##_ROR) : {                                   \
+        uint64_t m = alu_ror64(X(rm), op->b);                     \
+        STMT;                                                     \
+        NEXT();                                                   \
+    }
+#define X(field) cpu->x[op->field]
+#define SET_NZCV(value) (cpu->nzcv = (value))
+#define DISPATCH() goto *op->run
+#define NEXT()      \
+    do {            \
+        op++;       \
+        DISPATCH(); \
+    } while (0)
+
+/* GCC would merge the identical dispatch jumps that end the inline forms
+ * back into one, undoing the threading (measured: about 10% slower). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define RUN_LOOP_ATTR __attribute__((optimize("no-crossjumping")))
+#else
+#define RUN_LOOP_ATTR
+#endif
+
+RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
+{
+    struct block_cache *bc = cpu->blocks;
     uint64_t limit = cpu->insns + budget;
     cpu->mem->on_code_write = code_written;
     cpu->mem->code_write_opaque = cpu;
 
+    /* The block that just ran when its exit may be chained, else NULL.
+     * Single-stepping never chains. A chainable block holds no system
+     * instruction, so nothing it ran can have flushed the cache under us
+     * (see block_cache_flush); the lookup below may, and is checked. */
+    struct block *prev = NULL, *b;
+    bool may_chain = !cpu->single_step;
+    const struct op *op;
+    enum exec_status st;
+    struct tlb_entry *tlb;
+
+    static const void *const fast_labels[] = {
+        [FAST_CALL] = &&L_FAST_CALL,
+        [FAST_END] = &&L_FAST_END,
+        [FAST_NOP] = &&L_FAST_NOP,
+        [FAST_BL_ON] = &&L_FAST_BL_ON,
+        [FAST_ADD_IMM] = &&L_FAST_ADD_IMM,
+        [FAST_SUB_IMM] = &&L_FAST_SUB_IMM,
+        [FAST_SUBS_IMM] = &&L_FAST_SUBS_IMM,
+        [FAST_CMP_IMM] = &&L_FAST_CMP_IMM,
+        [FAST_ADD_LSL] = &&L_FAST_ADD_LSL,
+        [FAST_ADD_LSR] = &&L_FAST_ADD_LSR,
+        [FAST_ADD_ASR] = &&L_FAST_ADD_ASR,
+        [FAST_ADD_ROR] = &&L_FAST_ADD_ROR,
+        [FAST_SUB_LSL] = &&L_FAST_SUB_LSL,
+        [FAST_SUB_LSR] = &&L_FAST_SUB_LSR,
+        [FAST_SUB_ASR] = &&L_FAST_SUB_ASR,
+        [FAST_SUB_ROR] = &&L_FAST_SUB_ROR,
+        [FAST_SUBS_LSL] = &&L_FAST_SUBS_LSL,
+        [FAST_SUBS_LSR] = &&L_FAST_SUBS_LSR,
+        [FAST_SUBS_ASR] = &&L_FAST_SUBS_ASR,
+        [FAST_SUBS_ROR] = &&L_FAST_SUBS_ROR,
+        [FAST_CMP_LSL] = &&L_FAST_CMP_LSL,
+        [FAST_CMP_LSR] = &&L_FAST_CMP_LSR,
+        [FAST_CMP_ASR] = &&L_FAST_CMP_ASR,
+        [FAST_CMP_ROR] = &&L_FAST_CMP_ROR,
+        [FAST_AND_LSL] = &&L_FAST_AND_LSL,
+        [FAST_AND_LSR] = &&L_FAST_AND_LSR,
+        [FAST_AND_ASR] = &&L_FAST_AND_ASR,
+        [FAST_AND_ROR] = &&L_FAST_AND_ROR,
+        [FAST_ORR_LSL] = &&L_FAST_ORR_LSL,
+        [FAST_ORR_LSR] = &&L_FAST_ORR_LSR,
+        [FAST_ORR_ASR] = &&L_FAST_ORR_ASR,
+        [FAST_ORR_ROR] = &&L_FAST_ORR_ROR,
+        [FAST_EOR_LSL] = &&L_FAST_EOR_LSL,
+        [FAST_EOR_LSR] = &&L_FAST_EOR_LSR,
+        [FAST_EOR_ASR] = &&L_FAST_EOR_ASR,
+        [FAST_EOR_ROR] = &&L_FAST_EOR_ROR,
+        [FAST_MOV_REG] = &&L_FAST_MOV_REG,
+        [FAST_AND_IMM] = &&L_FAST_AND_IMM,
+        [FAST_ORR_IMM] = &&L_FAST_ORR_IMM,
+        [FAST_EOR_IMM] = &&L_FAST_EOR_IMM,
+        [FAST_SET_IMM] = &&L_FAST_SET_IMM,
+        [FAST_MOVK] = &&L_FAST_MOVK,
+        [FAST_ADD_IMM_W] = &&L_FAST_ADD_IMM_W,
+        [FAST_SUB_IMM_W] = &&L_FAST_SUB_IMM_W,
+        [FAST_CSEL] = &&L_FAST_CSEL,
+        [FAST_MADD] = &&L_FAST_MADD,
+        [FAST_MUL] = &&L_FAST_MUL,
+        [FAST_LDR_IMM] = &&L_FAST_LDR_IMM,
+        [FAST_STR_IMM] = &&L_FAST_STR_IMM,
+        [FAST_LDR_REG] = &&L_FAST_LDR_REG,
+        [FAST_STR_REG] = &&L_FAST_STR_REG,
+        [FAST_LDP] = &&L_FAST_LDP,
+        [FAST_STP] = &&L_FAST_STP,
+        [FAST_LDR_W_IMM] = &&L_FAST_LDR_W_IMM,
+        [FAST_STR_W_IMM] = &&L_FAST_STR_W_IMM,
+        [FAST_LDRB_IMM] = &&L_FAST_LDRB_IMM,
+        [FAST_STRB_IMM] = &&L_FAST_STRB_IMM,
+        [FAST_STP_PRE] = &&L_FAST_STP_PRE,
+        [FAST_LDP_POST] = &&L_FAST_LDP_POST,
+        [FAST_B] = &&L_FAST_B,
+        [FAST_BL] = &&L_FAST_BL,
+        [FAST_B_COND] = &&L_FAST_B_COND,
+        [FAST_CBZ] = &&L_FAST_CBZ,
+        [FAST_CBNZ] = &&L_FAST_CBNZ,
+        [FAST_TBZ] = &&L_FAST_TBZ,
+        [FAST_TBNZ] = &&L_FAST_TBNZ,
+        [FAST_RET] = &&L_FAST_RET,
+        [FAST_CBZ_W] = &&L_FAST_CBZ_W,
+        [FAST_CBNZ_W] = &&L_FAST_CBNZ_W,
+        [FAST_BR] = &&L_FAST_BR,
+        [FAST_BLR] = &&L_FAST_BLR,
+    };
+    /* Every core stores the same value. */
+    __atomic_store_n(&run_labels, fast_labels, __ATOMIC_RELAXED);
+
     for (;;) {
-        if (unlikely(cpu->exit_requested))
-            return CPU_STOP_HALT;
-        if (unlikely(cpu->stop_request)) {
-            cpu->stop_request = false;
-            return CPU_STOP_REQUEST;
+        /* The slow way from one block to the next: full checks, then the
+         * cached successor or a lookup. */
+        bool chained = prev != NULL;
+        if (unlikely(cpu->exit_requested | cpu->stop_request | (cpu->irq_lines != 0) |
+                     (cpu->insns >= limit))) {
+            enum cpu_stop why;
+            if (!run_checks(cpu, limit, &why, &chained))
+                return why;
         }
-        if (unlikely(cpu->irq_lines))
-            cpu_check_interrupts(cpu);
-        if (unlikely(cpu->insns >= limit))
-            return CPU_STOP_BUDGET;
+        b = chained ? block_follow(cpu, prev, cpu->pc) : NULL;
+        if (!b) {
+            uint64_t gen = bc->flushes;
+            b = block_lookup(cpu);
+            if (!b) {
+                prev = NULL;
+                continue;
+            }
+            if (chained && gen == bc->flushes)
+                block_link(prev, b);
+        }
+        /* The data TLB of the current regime: the regime only changes
+         * with the exception level, which ends a block unchained. */
+        tlb = cpu->tlb[cpu->mmu_idx];
+        op = b->ops;
+        DISPATCH();
+        {
+            {
+            CASE(FAST_CALL):
+            call:
+                st = op->exec(cpu, op);
+                if (unlikely(st != EXEC_NEXT))
+                    goto leave;
+                NEXT();
+            CASE(FAST_END):
+                goto fell_through;
+            CASE(FAST_NOP):
+                NEXT();
+            CASE(FAST_BL_ON):
+                cpu->x[30] = op->pc + 4;
+                NEXT();
+            CASE(FAST_ADD_IMM):
+                X(rd) = X(rn) + (uint64_t)op->imm;
+                NEXT();
+            CASE(FAST_SUB_IMM):
+                X(rd) = X(rn) - (uint64_t)op->imm;
+                NEXT();
+            CASE(FAST_SUBS_IMM):
+                SET_NZCV(alu_sub_nzcv64(X(rn), (uint64_t)op->imm));
+                X(rd) = X(rn) - (uint64_t)op->imm;
+                NEXT();
+            CASE(FAST_CMP_IMM):
+                SET_NZCV(alu_sub_nzcv64(X(rn), (uint64_t)op->imm));
+                NEXT();
+            SHIFTED_CASES(ADD, X(rd) = X(rn) + m)
+            SHIFTED_CASES(SUB, X(rd) = X(rn) - m)
+            SHIFTED_CASES(SUBS, SET_NZCV(alu_sub_nzcv64(X(rn), m)); X(rd) = X(rn) - m)
+            SHIFTED_CASES(CMP, SET_NZCV(alu_sub_nzcv64(X(rn), m)))
+            SHIFTED_CASES(AND, X(rd) = X(rn) & m)
+            SHIFTED_CASES(ORR, X(rd) = X(rn) | m)
+            SHIFTED_CASES(EOR, X(rd) = X(rn) ^ m)
+            CASE(FAST_MOV_REG):
+                X(rd) = X(rm);
+                NEXT();
+            CASE(FAST_AND_IMM):
+                X(rd) = X(rn) & (uint64_t)op->imm;
+                NEXT();
+            CASE(FAST_ORR_IMM):
+                X(rd) = X(rn) | (uint64_t)op->imm;
+                NEXT();
+            CASE(FAST_EOR_IMM):
+                X(rd) = X(rn) ^ (uint64_t)op->imm;
+                NEXT();
+            CASE(FAST_SET_IMM):
+                X(rd) = (uint64_t)op->imm;
+                NEXT();
+            CASE(FAST_MOVK):
+                X(rd) = (X(rd) & ~(0xffffull << op->a)) | (uint64_t)op->imm;
+                NEXT();
+            CASE(FAST_ADD_IMM_W):
+                X(rd) = (uint32_t)(X(rn) + (uint64_t)op->imm);
+                NEXT();
+            CASE(FAST_SUB_IMM_W):
+                X(rd) = (uint32_t)(X(rn) - (uint64_t)op->imm);
+                NEXT();
+            CASE(FAST_CSEL): /* op->imm: the condition's truth table over NZCV */
+                X(rd) = (op->imm >> (cpu->nzcv >> 28)) & 1 ? X(rn) : X(rm);
+                NEXT();
+            CASE(FAST_MADD):
+                X(rd) = X(ra) + X(rn) * X(rm);
+                NEXT();
+            CASE(FAST_MUL):
+                X(rd) = X(rn) * X(rm);
+                NEXT();
+            CASE(FAST_LDR_IMM): {
+                /* A TLB hit inline; anything else through the executor. */
+                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_read != TLB_CMP(va, 8)))
+                    goto call;
+                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 8);
+                NEXT();
+            }
+            CASE(FAST_STR_IMM): {
+                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_write != TLB_CMP(va, 8)))
+                    goto call;
+                host_store((void *)(uintptr_t)(va + e->addend), 8, reg_read(cpu, op->rd));
+                NEXT();
+            }
+            CASE(FAST_LDR_REG): {
+                uint64_t va = regoff_x(cpu, op);
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_read != TLB_CMP(va, 8)))
+                    goto call;
+                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 8);
+                NEXT();
+            }
+            CASE(FAST_STR_REG): {
+                uint64_t va = regoff_x(cpu, op);
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_write != TLB_CMP(va, 8)))
+                    goto call;
+                host_store((void *)(uintptr_t)(va + e->addend), 8, reg_read(cpu, op->rd));
+                NEXT();
+            }
+            CASE(FAST_LDR_W_IMM): {
+                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_read != TLB_CMP(va, 4)))
+                    goto call;
+                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 4);
+                NEXT();
+            }
+            CASE(FAST_STR_W_IMM): {
+                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_write != TLB_CMP(va, 4)))
+                    goto call;
+                host_store((void *)(uintptr_t)(va + e->addend), 4, reg_read(cpu, op->rd));
+                NEXT();
+            }
+            CASE(FAST_LDRB_IMM): {
+                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_read != TLB_CMP(va, 1)))
+                    goto call;
+                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 1);
+                NEXT();
+            }
+            CASE(FAST_STRB_IMM): {
+                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_write != TLB_CMP(va, 1)))
+                    goto call;
+                host_store((void *)(uintptr_t)(va + e->addend), 1, reg_read(cpu, op->rd));
+                NEXT();
+            }
+            CASE(FAST_STP_PRE): {
+                /* As exec_STP_x_pre: both stores, then the base written back. */
+                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_write != TLB_CMP(va, 8) || (va & ~TLB_PAGE_MASK) > 0xff0))
+                    goto call;
+                uint8_t *p = (uint8_t *)(uintptr_t)(va + e->addend);
+                uint64_t w0 = reg_read(cpu, op->rd), w1 = reg_read(cpu, op->ra);
+                host_store(p, 8, w0);
+                host_store(p + 8, 8, w1);
+                reg_write_sp(cpu, op->rn, va);
+                NEXT();
+            }
+            CASE(FAST_LDP_POST): {
+                /* As exec_LDP_x_post: Rt2, Rt, then the base written back. */
+                uint64_t va = reg_read_sp(cpu, op->rn);
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_read != TLB_CMP(va, 8) || (va & ~TLB_PAGE_MASK) > 0xff0))
+                    goto call;
+                const uint8_t *p = (const uint8_t *)(uintptr_t)(va + e->addend);
+                uint64_t w0 = host_load(p, 8), w1 = host_load(p + 8, 8);
+                X(ra) = w1;
+                X(rd) = w0;
+                reg_write_sp(cpu, op->rn, va + (uint64_t)op->imm);
+                NEXT();
+            }
+            CASE(FAST_LDP): {
+                /* Both words from one TLB hit, or the executor's careful path. */
+                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_read != TLB_CMP(va, 8) || (va & ~TLB_PAGE_MASK) > 0xff0))
+                    goto call;
+                const uint8_t *p = (const uint8_t *)(uintptr_t)(va + e->addend);
+                uint64_t w0 = host_load(p, 8), w1 = host_load(p + 8, 8);
+                X(ra) = w1;
+                X(rd) = w0;
+                NEXT();
+            }
+            CASE(FAST_STP): {
+                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_write != TLB_CMP(va, 8) || (va & ~TLB_PAGE_MASK) > 0xff0))
+                    goto call;
+                uint8_t *p = (uint8_t *)(uintptr_t)(va + e->addend);
+                uint64_t w0 = reg_read(cpu, op->rd), w1 = reg_read(cpu, op->ra);
+                host_store(p, 8, w0);
+                host_store(p + 8, 8, w1);
+                NEXT();
+            }
+            CASE(FAST_B):
+                cpu->pc = (uint64_t)op->imm;
+                goto jumped;
+            CASE(FAST_BL):
+                cpu->x[30] = op->pc + 4;
+                cpu->pc = (uint64_t)op->imm;
+                goto jumped;
+            CASE(FAST_B_COND):
+                if (((op->c | (unsigned)op->d << 8) >> (cpu->nzcv >> 28)) & 1) {
+                    cpu->pc = (uint64_t)op->imm;
+                    goto jumped;
+                }
+                NEXT();
+            CASE(FAST_CBZ):
+                if (reg_read(cpu, op->rd) == 0) {
+                    cpu->pc = (uint64_t)op->imm;
+                    goto jumped;
+                }
+                NEXT();
+            CASE(FAST_CBNZ):
+                if (reg_read(cpu, op->rd) != 0) {
+                    cpu->pc = (uint64_t)op->imm;
+                    goto jumped;
+                }
+                NEXT();
+            CASE(FAST_TBZ):
+                if (!bit(reg_read(cpu, op->rd), op->a)) {
+                    cpu->pc = (uint64_t)op->imm;
+                    goto jumped;
+                }
+                NEXT();
+            CASE(FAST_TBNZ):
+                if (bit(reg_read(cpu, op->rd), op->a)) {
+                    cpu->pc = (uint64_t)op->imm;
+                    goto jumped;
+                }
+                NEXT();
+            CASE(FAST_RET):
+            CASE(FAST_BR):
+                cpu->pc = ret_target(cpu, reg_read(cpu, op->rn));
+                goto jumped;
+            CASE(FAST_BLR): {
+                uint64_t target = reg_read(cpu, op->rn);
+                cpu->x[30] = op->pc + 4;
+                cpu->pc = ret_target(cpu, target);
+                goto jumped;
+            }
+            CASE(FAST_CBZ_W):
+                if ((uint32_t)reg_read(cpu, op->rd) == 0) {
+                    cpu->pc = (uint64_t)op->imm;
+                    goto jumped;
+                }
+                NEXT();
+            CASE(FAST_CBNZ_W):
+                if ((uint32_t)reg_read(cpu, op->rd) != 0) {
+                    cpu->pc = (uint64_t)op->imm;
+                    goto jumped;
+                }
+                NEXT();
+            }
+        }
 
-        struct block *b = block_lookup(cpu);
-        if (!b)
+    fell_through:
+        /* op is the sentinel: every op ran. */
+        cpu->insns += b->n_ops;
+        cpu->pc = op->pc;
+        if (b->chain == CHAIN_NONE) {
+            prev = NULL;
             continue;
+        }
+        goto chain;
 
-        const struct op *op = b->ops, *end = b->ops + b->n_ops;
-        enum exec_status st = EXEC_NEXT;
-        for (; op < end; op++) {
-            st = op->exec(cpu, op);
-            if (unlikely(st != EXEC_NEXT))
-                break;
-        }
-        if (likely(st == EXEC_NEXT)) {
-            cpu->insns += b->n_ops;
-            cpu->pc = b->pc + 4ull * b->n_ops;
+    jumped:
+        /* An inline branch: the block's last op, or a conditional branch
+         * taken mid-way. */
+        cpu->insns += op->index + 1u;
+
+    chain:
+        /* The fast way to the next block: nothing to look at and a cached
+         * successor that may run; anything else goes round the loop. */
+        prev = may_chain ? b : NULL;
+        if (unlikely(!prev || (cpu->exit_requested | cpu->stop_request | (cpu->irq_lines != 0) |
+                               (cpu->insns >= limit))))
             continue;
-        }
+        b = block_follow(cpu, prev, cpu->pc);
+        if (unlikely(!b))
+            continue;
+        op = b->ops;
+        DISPATCH();
+
+    leave: {
         uint64_t done = (uint64_t)(op - b->ops);
+        prev = NULL;
         switch (st) {
         case EXEC_JUMP:
             cpu->insns += done + 1;
+            /* Only the block's own closing branch: a jump from anywhere else
+             * is an exception being taken. */
+            if (b->chain == CHAIN_BRANCH && done + 1 == b->n_ops && may_chain)
+                prev = b;
             break;
         case EXEC_FAULT:
             cpu->insns += done;
@@ -251,7 +951,15 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
             break;
         }
     }
+    }
 }
+
+#undef CASE
+#undef SHIFTED_CASES
+#undef X
+#undef SET_NZCV
+#undef DISPATCH
+#undef NEXT
 
 void cpu_flush_blocks(struct cpu *cpu)
 {

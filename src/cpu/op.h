@@ -40,8 +40,13 @@ struct op {
     uint8_t rd, rn, rm, ra;
     /* Free for prep functions (sizes, conditions, shift amounts...). */
     uint8_t a, b, c, d;
+    /* Set by the block cache (exec.c), not by decoding: which of the run
+     * loop's inline forms runs this op instead of a call to exec; 0 = call. */
+    uint8_t fast;
+    uint8_t index;  /* set by the block cache: the op's position in its block */
     int64_t imm;    /* free for prep functions (immediates, absolute targets) */
     uint64_t pc;    /* address of this instruction */
+    const void *run; /* set by the block cache: where the run loop runs `fast` */
 };
 
 typedef bool (*prep_fn)(struct op *op);
