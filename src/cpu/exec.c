@@ -32,8 +32,7 @@
  * block, chained or not. A block that loops on itself (`b .`) is a chained
  * block like any other, so a stop request is seen after one pass.
  *
- * Blocks live in one arena; when it fills up, everything is thrown away and
- * decoding starts afresh (cheap, rare, and frees us from per-block freeing).
+ * The cache that holds blocks is block.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,125 +42,6 @@
 #include "cpu/block.h"
 #include "cpu/op.h"
 #include "mem/physmem.h"
-
-#define BLOCK_MAX_OPS 128 /* and its sentinel: op->index fits in 8 bits */
-#define BLOCK_HASH_BITS 15
-#define PAGE_HASH_BITS 13
-#define ARENA_SIZE (64u << 20)
-
-/* Which exits of a block may be chained to the next block. */
-enum block_chain {
-    CHAIN_NONE,     /* ends in a system or exception-generating instruction */
-    CHAIN_NEXT,     /* runs into the next instruction (page end, size limit) */
-    CHAIN_BRANCH,   /* ends in a branch: its jump may be chained too */
-};
-
-#define BLOCK_LINKS 2
-
-struct block {
-    uint64_t pc;               /* guest virtual address of the first op */
-    const uint8_t *host;       /* host address of the first instruction */
-    struct block *link[BLOCK_LINKS]; /* successors seen, see "Chaining" */
-    bool link_far[BLOCK_LINKS];      /* successor on another page: check the TLB */
-    uint8_t link_victim;       /* slot the next new successor replaces */
-    bool valid;
-    uint8_t chain;             /* enum block_chain */
-    unsigned n_ops;
-    uint64_t pa;               /* physical address of the first op */
-    struct block *hash_next;   /* chain in the PC hash */
-    struct block *page_next;   /* chain in the physical-page hash */
-    struct op ops[];
-};
-
-struct block_cache {
-    struct block *by_pc[1u << BLOCK_HASH_BITS];
-    struct block *by_page[1u << PAGE_HASH_BITS];
-    uint8_t *arena;
-    size_t used;
-    uint64_t flushes, decoded;
-};
-
-static unsigned pc_hash(uint64_t pc)
-{
-    return (unsigned)((pc >> 2) ^ (pc >> (2 + BLOCK_HASH_BITS))) & ((1u << BLOCK_HASH_BITS) - 1);
-}
-
-static unsigned page_hash(uint64_t pa)
-{
-    return (unsigned)((pa >> 12) ^ (pa >> (12 + PAGE_HASH_BITS))) & ((1u << PAGE_HASH_BITS) - 1);
-}
-
-struct block_cache *block_cache_new(void)
-{
-    struct block_cache *bc = calloc(1, sizeof(*bc));
-    if (!bc)
-        return NULL;
-    bc->arena = malloc(ARENA_SIZE);
-    if (!bc->arena) {
-        free(bc);
-        return NULL;
-    }
-    return bc;
-}
-
-void block_cache_free(struct block_cache *bc)
-{
-    if (bc) {
-        free(bc->arena);
-        free(bc);
-    }
-}
-
-/* WARNING: blocks are reused memory after this, and cpu_run() may hold a
- * pointer to the block that just ran. That is safe because only system
- * instructions, exceptions and decoding (inside the run loop's lookup, which
- * checks `flushes`) ever get here while a core runs, and none of those lets
- * the run loop chain from the block it was in. */
-void block_cache_flush(struct block_cache *bc)
-{
-    memset(bc->by_pc, 0, sizeof(bc->by_pc));
-    memset(bc->by_page, 0, sizeof(bc->by_page));
-    bc->used = 0;
-    bc->flushes++;
-}
-
-void block_cache_invalidate_page(struct block_cache *bc, uint64_t page_pa)
-{
-    struct block **link = &bc->by_page[page_hash(page_pa)];
-    while (*link) {
-        struct block *b = *link;
-        if ((b->pa & PAGE_MASK) != page_pa) {
-            link = &b->page_next;
-            continue;
-        }
-        *link = b->page_next;
-        b->valid = false;
-        struct block **h = &bc->by_pc[pc_hash(b->pc)];
-        while (*h && *h != b)
-            h = &(*h)->hash_next;
-        if (*h)
-            *h = b->hash_next;
-    }
-}
-
-static void code_written(void *opaque, uint64_t page_pa)
-{
-    struct cpu *cpu = opaque;
-    block_cache_invalidate_page(cpu->blocks, page_pa);
-}
-
-/* Remove write permission for a page that now holds code from every TLB
- * entry that maps it, so stores to it take the slow path. */
-static void tlb_protect_code_page(struct cpu *cpu, const uint8_t *host_page)
-{
-    for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++)
-        for (unsigned i = 0; i < TLB_ENTRIES; i++) {
-            struct tlb_entry *e = &cpu->tlb[idx][i];
-            if (e->tag_write != TLB_INVALID &&
-                (uintptr_t)(e->tag_write + e->addend) == (uintptr_t)host_page)
-                e->tag_write = TLB_INVALID;
-        }
-}
 
 /*
  * The run loop's inline forms: the commonest integer instructions run as
@@ -306,14 +186,10 @@ static const void *const *run_labels;
 
 static struct block *block_decode(struct cpu *cpu, uint64_t pc, const uint8_t *host, uint64_t pa)
 {
-    struct block_cache *bc = cpu->blocks;
     unsigned max = cpu->single_step ? 1 : BLOCK_MAX_OPS;
     const void *const *labels = __atomic_load_n(&run_labels, __ATOMIC_RELAXED);
     /* One more op for the FAST_END sentinel. */
-    size_t need = sizeof(struct block) + (max + 1) * sizeof(struct op);
-    if (bc->used + need > ARENA_SIZE)
-        block_cache_flush(bc);
-    struct block *b = (struct block *)(bc->arena + bc->used);
+    struct block *b = block_alloc(cpu->blocks, max + 1);
 
     /* Decoding follows the instructions as they run: straight on, past
      * conditional branches (a taken one leaves the block mid-way), and on at
@@ -361,21 +237,7 @@ static struct block *block_decode(struct cpu *cpu, uint64_t pc, const uint8_t *h
     b->chain = op_is_branch(&b->ops[n - 1])      ? CHAIN_BRANCH
                : op_ends_block(&b->ops[n - 1]) ? CHAIN_NONE
                                                : CHAIN_NEXT;
-    bc->used += (sizeof(struct block) + (n + 1) * sizeof(struct op) + 15) & ~(size_t)15;
-    bc->decoded++;
-
-    unsigned h = pc_hash(pc);
-    b->hash_next = bc->by_pc[h];
-    bc->by_pc[h] = b;
-    unsigned ph = page_hash(pa);
-    b->page_next = bc->by_page[ph];
-    bc->by_page[ph] = b;
-
-    struct region *r = physmem_find(cpu->mem, pa);
-    if (r && !region_page_has_code(r, pa)) {
-        physmem_mark_code(cpu->mem, r, pa);
-        tlb_protect_code_page(cpu, host - (pa & (PAGE_SIZE - 1)));
-    }
+    block_commit(cpu, b);
     return b;
 }
 
@@ -401,53 +263,14 @@ static struct block *block_lookup(struct cpu *cpu)
         }
         have_pa = true;
     }
-    for (struct block *b = cpu->blocks->by_pc[pc_hash(pc)]; b; b = b->hash_next)
-        if (b->pc == pc && b->host == host && (!cpu->single_step || b->n_ops == 1))
-            return b;
+    struct block *found = block_find(cpu->blocks, pc, host, cpu->single_step);
+    if (found)
+        return found;
     if (!have_pa && !tlb_fetch(cpu, pc, &host, &pa)) {
         cpu_data_abort(cpu, pc);
         return NULL;
     }
     return block_decode(cpu, pc, host, pa);
-}
-
-/* The cached successor of `prev` for `pc`, if it may run now (see
- * "Chaining" above); NULL means look it up. */
-static inline struct block *block_follow(struct cpu *cpu, const struct block *prev, uint64_t pc)
-{
-    for (unsigned i = 0; i < BLOCK_LINKS; i++) {
-        struct block *n = prev->link[i];
-        if (n && n->pc == pc) {
-            if (unlikely(!n->valid))
-                return NULL;
-            if (prev->link_far[i]) {
-                struct tlb_entry *e = tlb_entry_for(cpu->tlb[cpu->mmu_idx], pc);
-                if (e->tag_exec != (pc & TLB_PAGE_MASK) ||
-                    (const uint8_t *)(uintptr_t)(pc + e->addend) != n->host)
-                    return NULL;
-            }
-            return n;
-        }
-    }
-    return NULL;
-}
-
-/* Remember `next` as a successor of `prev`, replacing a stale entry for the
- * same PC or an invalid one before evicting a live one. */
-static void block_link(struct block *prev, struct block *next)
-{
-    unsigned slot = BLOCK_LINKS;
-    for (unsigned i = 0; i < BLOCK_LINKS; i++)
-        if (!prev->link[i] || !prev->link[i]->valid || prev->link[i]->pc == next->pc) {
-            slot = i;
-            break;
-        }
-    if (slot == BLOCK_LINKS) {
-        slot = prev->link_victim;
-        prev->link_victim = (uint8_t)((slot + 1) % BLOCK_LINKS);
-    }
-    prev->link[slot] = next;
-    prev->link_far[slot] = ((prev->pc ^ next->pc) & PAGE_MASK) != 0;
 }
 
 /* The checks made before every block; false if cpu_run() must return `*why`.
@@ -534,7 +357,7 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
 {
     struct block_cache *bc = cpu->blocks;
     uint64_t limit = cpu->insns + budget;
-    cpu->mem->on_code_write = code_written;
+    cpu->mem->on_code_write = block_cache_code_written;
     cpu->mem->code_write_opaque = cpu;
 
     /* The block that just ran when its exit may be chained, else NULL.
@@ -635,13 +458,13 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         }
         b = chained ? block_follow(cpu, prev, cpu->pc) : NULL;
         if (!b) {
-            uint64_t gen = bc->flushes;
+            uint64_t gen = block_cache_generation(bc);
             b = block_lookup(cpu);
             if (!b) {
                 prev = NULL;
                 continue;
             }
-            if (chained && gen == bc->flushes)
+            if (chained && gen == block_cache_generation(bc))
                 block_link(prev, b);
         }
         /* The data TLB of the current regime: the regime only changes
