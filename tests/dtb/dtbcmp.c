@@ -141,5 +141,13 @@ int main(int argc, char **argv)
         if (fdt_path_offset(a, path) < 0 && !node_allowed(path))
             differ("%s: node is missing (QEMU has it)%s", path, "");
     }
+    free(a);
+    free(q);
+    for (unsigned i = 0; i < n_allow_node; i++)
+        free(allow_node[i]);
+    for (unsigned i = 0; i < n_allow_prop; i++) {
+        free(allow_prop[i][0]);
+        free(allow_prop[i][1]);
+    }
     return differences ? 1 : 0;
 }
