@@ -11,13 +11,13 @@
  */
 #include "cpu/sysreg.h"
 
-#include <pthread.h>
 #include <stddef.h>
 #include <string.h>
 #include <time.h>
 
 #include "cpu/access.h"
 #include "cpu/mmu.h"
+#include "cpu/timer.h"
 #include "cpu/tlb.h"
 
 #define K SYSREG_KEY
@@ -82,18 +82,10 @@ uint64_t sysreg_host_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t counter_start_ns;
-static pthread_once_t counter_once = PTHREAD_ONCE_INIT;
-static void counter_init(void)
-{
-    counter_start_ns = sysreg_host_ns();
-}
-
-/* 62.5 MHz is exactly one tick per 16 ns. */
+/* The system counter lives with the timers (timer.c). */
 uint64_t sysreg_counter(void)
 {
-    pthread_once(&counter_once, counter_init);
-    return (sysreg_host_ns() - counter_start_ns) / 16;
+    return timer_counter();
 }
 
 /* ---- trap checks ---- */
@@ -301,12 +293,14 @@ static uint64_t rd_timer_ctl(struct cpu *cpu, unsigned key)
 static enum sysreg_status wr_timer_ctl(struct cpu *cpu, unsigned key, uint64_t v)
 {
     *timer_ctl(cpu, key) = v & 3; /* ENABLE, IMASK */
+    timer_sync(cpu);
     return SYSREG_SYNC;
 }
 static uint64_t rd_timer_cval(struct cpu *cpu, unsigned key) { return *timer_cval(cpu, key); }
 static enum sysreg_status wr_timer_cval(struct cpu *cpu, unsigned key, uint64_t v)
 {
     *timer_cval(cpu, key) = v;
+    timer_sync(cpu);
     return SYSREG_SYNC;
 }
 static uint64_t rd_timer_tval(struct cpu *cpu, unsigned key)
@@ -316,6 +310,7 @@ static uint64_t rd_timer_tval(struct cpu *cpu, unsigned key)
 static enum sysreg_status wr_timer_tval(struct cpu *cpu, unsigned key, uint64_t v)
 {
     *timer_cval(cpu, key) = timer_count(cpu, key) + (uint64_t)sext64(v, 32);
+    timer_sync(cpu);
     return SYSREG_SYNC;
 }
 

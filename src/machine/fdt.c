@@ -51,12 +51,56 @@ static int setprop_addr(void *fdt, int node, const char *name, uint64_t v)
     return fdt_setprop_u64(fdt, node, name, v);
 }
 
-/* No interrupt controller is modelled yet (the GIC comes with the system
- * level), so devices get no `interrupts` property rather than one that
- * points at a node that does not exist. */
-static int fdt_irq_none(const struct fdt_ctx *ctx, int node, unsigned spi, unsigned flags)
+/* First cell of a GIC interrupt specifier (binding arm,gic.yaml). */
+#define GIC_FDT_IRQ_TYPE_SPI 0u
+#define GIC_FDT_IRQ_TYPE_PPI 1u
+/* Bits 15..8 of a GICv2 PPI's flags: the CPUs it is wired to. */
+#define GIC_FDT_PPI_CPU_SHIFT 8
+
+/* `interrupts = <0 spi flags>`: a shared peripheral interrupt of the GIC. */
+static int fdt_irq_gic(const struct fdt_ctx *ctx, int node, unsigned spi, unsigned flags)
 {
+    const fdt32_t cells[3] = {cpu_to_fdt32(GIC_FDT_IRQ_TYPE_SPI), cpu_to_fdt32(spi),
+                              cpu_to_fdt32(flags)};
+    return fdt_setprop(ctx->fdt, node, "interrupts", cells, sizeof(cells));
+}
+
+/* The architected timer's PPIs in QEMU's order (secure, non-secure
+ * physical, virtual, hypervisor), level-high, wired to every core. */
+static int add_timer(void *fdt, unsigned ncpu)
+{
+    static const unsigned ppis[4] = {VIRT_PPI_TIMER_S_EL1, VIRT_PPI_TIMER_NS_EL1,
+                                     VIRT_PPI_TIMER_VIRT, VIRT_PPI_TIMER_NS_EL2};
+    const uint32_t flags = IRQ_TYPE_LEVEL_HIGH | ((1u << ncpu) - 1) << GIC_FDT_PPI_CPU_SHIFT;
+    fdt32_t cells[12];
+    for (unsigned i = 0; i < 4; i++) {
+        cells[3 * i] = cpu_to_fdt32(GIC_FDT_IRQ_TYPE_PPI);
+        cells[3 * i + 1] = cpu_to_fdt32(ppis[i]);
+        cells[3 * i + 2] = cpu_to_fdt32(flags);
+    }
+    static const char compat[] = "arm,armv8-timer\0arm,armv7-timer";
+    int node = fdt_add_subnode(fdt, 0, "timer"), rc;
+    if (node < 0)
+        return node;
+    if ((rc = fdt_setprop(fdt, node, "compatible", compat, sizeof(compat))) ||
+        (rc = fdt_setprop(fdt, node, "always-on", NULL, 0)) ||
+        (rc = fdt_setprop(fdt, node, "interrupts", cells, sizeof(cells))))
+        return rc;
     return 0;
+}
+
+/* The interrupt controller a device wrote (the node with an
+ * `interrupt-controller` property) becomes the root's interrupt-parent,
+ * as QEMU's create_gic() sets it. */
+static int set_interrupt_parent(void *fdt)
+{
+    int node = fdt_node_offset_by_prop_value(fdt, -1, "interrupt-controller", NULL, 0);
+    if (node < 0)
+        return node == -FDT_ERR_NOTFOUND ? 0 : node;
+    uint32_t phandle = fdt_get_phandle(fdt, node);
+    if (!phandle)
+        return -FDT_ERR_BADPHANDLE;
+    return fdt_setprop_u32(fdt, 0, "interrupt-parent", phandle);
 }
 
 static int add_root(void *fdt, bool randomness)
@@ -137,7 +181,7 @@ static int add_devices(void *fdt, struct virt *vm)
             .size = d->region->size,
             .spi = d->region->spi < 0 ? 0 : (unsigned)d->region->spi,
             .clk_phandle = PHANDLE_CLOCK,
-            .fdt_irq = fdt_irq_none,
+            .fdt_irq = fdt_irq_gic,
             .board = vm,
         };
         int rc = d->ops->fdt_node(d->dev, &ctx);
@@ -233,7 +277,8 @@ static void *build_board_tree(struct virt *vm, char *err, size_t errlen)
     if (rc)
         goto out;
     if ((rc = add_root(fdt, vm->cfg.dtb_randomness)) || (rc = add_clock(fdt)) ||
-        (rc = add_cpus(fdt, &vm->cpu)) || (rc = add_devices(fdt, vm)))
+        (rc = add_timer(fdt, 1)) || (rc = add_cpus(fdt, &vm->cpu)) ||
+        (rc = add_devices(fdt, vm)) || (rc = set_interrupt_parent(fdt)))
         goto out;
     return fdt;
 out:

@@ -6,7 +6,9 @@
  *   0x0000_0000 +--------------------------+
  *               | flash, 2 x 64 MiB        |  (not modelled yet)
  *   0x0800_0000 +--------------------------+
- *               | GIC distributor, CPU i/f |  (not modelled yet)
+ *               | GICv2 distributor        |
+ *   0x0801_0000 | GICv2 CPU interface      |
+ *   0x0802_0000 | GICv2m MSI frame SPI 48+ |  (64 SPIs: 48..111)
  *   0x0900_0000 +--------------------------+
  *               | PL011 UART0       SPI 1  |
  *   0x0901_0000 | PL031 RTC         SPI 2  |  (not modelled yet)
@@ -22,6 +24,7 @@
  */
 #include "machine/virt.h"
 
+#include <errno.h>
 #include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +32,9 @@
 #include <time.h>
 
 #include "backend/chardev.h"
+#include "cpu/timer.h"
+#include "dev/gic.h"
+#include "dev/gicv2m.h"
 #include "dev/pl011.h"
 #include "machine/boot.h"
 #include "machine/fdt.h"
@@ -37,26 +43,103 @@
 
 #define ERR_LEN 256
 
+static bool create_gic(struct virt *vm, const struct virt_region *r, char *err, size_t errlen);
+static bool create_gic_cpu(struct virt *vm, const struct virt_region *r, char *err, size_t errlen);
+static bool create_gicv2m(struct virt *vm, const struct virt_region *r, char *err, size_t errlen);
 static bool create_uart(struct virt *vm, const struct virt_region *r, char *err, size_t errlen);
 
-/* In QEMU 7.2's creation order, which fixes the device tree's node order. */
+/* In QEMU 7.2's creation order, which fixes the device tree's node order
+ * (the interrupt controller comes before everything that names it). The
+ * GIC rows must stay in this order: the CPU interface and the MSI frame
+ * attach to the distributor's GIC. The MSI frame's SPI is the first of the
+ * VIRT_GICV2M_SPIS it owns. */
 static const struct virt_region virt_memmap[] = {
+    {"gic-dist", 0x08000000, 0x10000, -1, create_gic},
+    {"gic-cpu", 0x08010000, 0x10000, -1, create_gic_cpu},
+    {"gicv2m", 0x08020000, 0x1000, 48, create_gicv2m},
     {"uart", 0x09000000, 0x1000, 1, create_uart},
 };
 
-/* Interrupt outputs go nowhere until the GIC is modelled. */
+/* A device's interrupt output: the GIC input of its row's SPI. */
 static struct irq_line board_irq(struct virt *vm, const struct virt_region *r)
 {
-    return (struct irq_line){0};
+    if (!vm->gic || r->spi < 0)
+        return (struct irq_line){0};
+    return gic_spi_line(vm->gic, (unsigned)r->spi);
+}
+
+/* Maps the first `mapped` bytes of the row's window (the rest aborts, as
+ * on QEMU where the device's registers are smaller than the window). */
+static bool place_device_window(struct virt *vm, const struct virt_region *r, uint64_t mapped,
+                                const struct dev_ops *ops, void *dev)
+{
+    if (vm->n_devs == VIRT_MAX_DEVICES)
+        return false;
+    physmem_add_mmio(&vm->mem, r->name, r->base, mapped < r->size ? mapped : r->size, ops, dev);
+    vm->devs[vm->n_devs++] = (struct virt_device){r, ops, dev};
+    return true;
 }
 
 static bool place_device(struct virt *vm, const struct virt_region *r, const struct dev_ops *ops,
                          void *dev)
 {
-    if (vm->n_devs == VIRT_MAX_DEVICES)
+    return place_device_window(vm, r, r->size, ops, dev);
+}
+
+/* The GIC's IRQ and FIQ outputs for core n / 2 (FIQ when n is odd): the
+ * core's interrupt lines, set atomically because any thread may drive them.
+ * A rising line wakes the core from WFI. */
+static void board_cpu_line(void *sink, unsigned n, int level)
+{
+    struct virt *vm = sink;
+    struct cpu *cpu = &vm->cpu;
+    uint32_t bit = (n & 1) ? CPU_FIQ_LINE : CPU_IRQ_LINE;
+    if (!level) {
+        __atomic_fetch_and(&cpu->irq_lines, ~bit, __ATOMIC_SEQ_CST);
+        return;
+    }
+    __atomic_fetch_or(&cpu->irq_lines, bit, __ATOMIC_SEQ_CST);
+    pthread_mutex_lock(&vm->wake_lock);
+    pthread_cond_broadcast(&vm->wake);
+    pthread_mutex_unlock(&vm->wake_lock);
+}
+
+static bool create_gic(struct virt *vm, const struct virt_region *r, char *err, size_t errlen)
+{
+    const struct irq_line irq = {board_cpu_line, vm, 0}, fiq = {board_cpu_line, vm, 1};
+    vm->gic = gic_create(1, &irq, &fiq);
+    if (!vm->gic) {
+        snprintf(err, errlen, "out of memory");
         return false;
-    physmem_add_mmio(&vm->mem, r->name, r->base, r->size, ops, dev);
-    vm->devs[vm->n_devs++] = (struct virt_device){r, ops, dev};
+    }
+    return place_device_window(vm, r, GIC_DIST_REGS_SIZE, &gic_dist_ops, vm->gic);
+}
+
+static bool create_gic_cpu(struct virt *vm, const struct virt_region *r, char *err, size_t errlen)
+{
+    return place_device_window(vm, r, GIC_CPU_REGS_SIZE, &gic_cpu_ops, vm->gic);
+}
+
+static bool create_gicv2m(struct virt *vm, const struct virt_region *r, char *err, size_t errlen)
+{
+    vm->v2m = gicv2m_create(board_irq(vm, r), (unsigned)r->spi, VIRT_GICV2M_SPIS);
+    if (!vm->v2m) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    return place_device(vm, r, &gicv2m_ops, vm->v2m);
+}
+
+/* The core's generic timer outputs go to its GIC PPIs (QEMU's
+ * ARCH_TIMER_NS_EL1_IRQ and ARCH_TIMER_VIRT_IRQ). */
+static bool wire_timer(struct virt *vm, char *err, size_t errlen)
+{
+    vm->timer = timer_attach(&vm->cpu, gic_ppi_line(vm->gic, 0, VIRT_PPI_TIMER_NS_EL1),
+                             gic_ppi_line(vm->gic, 0, VIRT_PPI_TIMER_VIRT));
+    if (!vm->timer) {
+        snprintf(err, errlen, "cannot start the timer thread");
+        return false;
+    }
     return true;
 }
 
@@ -125,6 +208,12 @@ bool virt_create(struct virt *vm, const struct virt_config *cfg)
     char err[ERR_LEN] = "";
     memset(vm, 0, sizeof(*vm));
     vm->cfg = *cfg;
+    pthread_mutex_init(&vm->wake_lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&vm->wake, &attr);
+    pthread_condattr_destroy(&attr);
     physmem_init(&vm->mem);
     vm->ram = physmem_add_ram(&vm->mem, "ram", VIRT_RAM_BASE, cfg->ram_size);
     if (!vm->ram)
@@ -138,6 +227,8 @@ bool virt_create(struct virt *vm, const struct virt_config *cfg)
     for (size_t i = 0; i < sizeof(virt_memmap) / sizeof(virt_memmap[0]); i++)
         if (!virt_memmap[i].create(vm, &virt_memmap[i], err, sizeof(err)))
             return fail(vm, err, NULL);
+    if (!wire_timer(vm, err, sizeof(err)))
+        return fail(vm, err, NULL);
 
     vm->boot = calloc(1, sizeof(*vm->boot));
     if (!vm->boot)
@@ -181,22 +272,48 @@ void virt_reset(struct virt *vm)
         if (vm->devs[i].ops->reset)
             vm->devs[i].ops->reset(vm->devs[i].dev);
     cpu_reset(&vm->cpu);
+    timer_sync(&vm->cpu);   /* the timer registers are back to 0: outputs low */
     boot_install(vm->boot, &vm->mem, &vm->cpu);
 }
 
-/* A halted core (WFI) waits for an interrupt line. Until interrupt sources
- * exist nothing can wake it; we sleep rather than spin. */
+void virt_kick(struct virt *vm)
+{
+    cpu_request_stop(&vm->cpu);
+    pthread_mutex_lock(&vm->wake_lock);
+    pthread_cond_broadcast(&vm->wake);
+    pthread_mutex_unlock(&vm->wake_lock);
+}
+
+/* How long a sleeping core waits before it looks again on its own: a
+ * safety net for a stop request made without virt_kick. */
+#define WAKE_POLL_NS 100000000L
+
+/* A halted core (WFI) sleeps until an interrupt line is raised or a stop
+ * is requested; a core that PSCI turned off sleeps until the machine ends.
+ * The lines are tested under wake_lock, which every raise takes after
+ * setting its line, so no wake-up is lost. */
 static void wait_for_interrupt(struct virt *vm)
 {
-    const struct timespec tick = {0, 1000000};
-    nanosleep(&tick, NULL);
+    struct cpu *cpu = &vm->cpu;
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += WAKE_POLL_NS;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&vm->wake_lock);
+    while ((vm->cpu_off || !(cpu->irq_lines || cpu->stop_request)) && !cpu->exit_requested)
+        if (pthread_cond_timedwait(&vm->wake, &vm->wake_lock, &until) == ETIMEDOUT)
+            break;
+    pthread_mutex_unlock(&vm->wake_lock);
 }
 
 int virt_run(struct virt *vm)
 {
     struct cpu *cpu = &vm->cpu;
     for (;;) {
-        if (vm->cpu_off || (cpu->halted && !cpu->irq_lines)) {
+        if (vm->cpu_off || (cpu->halted && !cpu->irq_lines && !cpu->stop_request)) {
             wait_for_interrupt(vm);
             continue;
         }
@@ -213,6 +330,9 @@ int virt_run(struct virt *vm)
 /* Frees everything; safe on a machine virt_create gave up on half-way. */
 void virt_destroy(struct virt *vm)
 {
+    /* The timer thread drives the GIC: stop it first. */
+    if (vm->timer)
+        timer_detach(vm->timer);
     if (vm->boot) {
         boot_free(vm->boot);
         free(vm->boot);
@@ -222,6 +342,12 @@ void virt_destroy(struct virt *vm)
         pl011_destroy(vm->uart);
     if (vm->serial)
         chardev_close(vm->serial);
+    if (vm->v2m)
+        gicv2m_destroy(vm->v2m);
+    if (vm->gic)
+        gic_destroy(vm->gic);
     cpu_destroy(&vm->cpu);
     physmem_destroy(&vm->mem);
+    pthread_cond_destroy(&vm->wake);
+    pthread_mutex_destroy(&vm->wake_lock);
 }

@@ -5,6 +5,7 @@
 #ifndef ARMVIRT_VIRT_H
 #define ARMVIRT_VIRT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,16 @@
 /* QEMU's LEGACY_RAMLIMIT: RAM must end below 256 GiB. */
 #define VIRT_RAM_MAX (255ull << 30)
 #define VIRT_RAM_DEFAULT (512ull << 20)
+
+/* Private peripheral interrupts of each core (QEMU's hw/arm/virt.h; the
+ * GIC interrupt ID is 16 + PPI). The secure and hypervisor timers do not
+ * exist without EL3 and EL2, but the device tree names them as QEMU does. */
+#define VIRT_PPI_TIMER_NS_EL2 10
+#define VIRT_PPI_TIMER_VIRT 11
+#define VIRT_PPI_TIMER_S_EL1 13
+#define VIRT_PPI_TIMER_NS_EL1 14
+/* SPIs the GICv2m MSI frame owns, from its row's SPI on (NUM_GICV2M_SPIS). */
+#define VIRT_GICV2M_SPIS 64
 
 /* What the user asked for (QEMU's option spelling, see main.c). */
 struct virt_config {
@@ -30,6 +41,9 @@ struct virt_config {
 
 struct pl011;
 struct chardev;
+struct gic;
+struct gicv2m;
+struct cpu_timer;
 struct virt;
 struct dev_ops;
 
@@ -58,6 +72,13 @@ struct virt {
     uint8_t *ram;
     struct chardev *serial;
     struct pl011 *uart;
+    struct gic *gic;
+    struct gicv2m *v2m;
+    struct cpu_timer *timer;    /* the core's generic timer thread */
+    /* A core in WFI sleeps on `wake` until an interrupt line rises (or
+     * virt_kick); wake_lock orders the check against the raise. */
+    pthread_mutex_t wake_lock;
+    pthread_cond_t wake;
     const struct virt_region *uart_region;   /* the console, for /chosen */
     struct virt_device devs[VIRT_MAX_DEVICES];
     unsigned n_devs;
@@ -77,6 +98,10 @@ bool virt_dump_dtb(struct virt *vm);
  * emulator's exit status. */
 int virt_run(struct virt *vm);
 void virt_destroy(struct virt *vm);
+
+/* Makes the core leave cpu_run() at the next block boundary, waking it
+ * from WFI (cpu_request_stop does not wake a sleeping core). Any thread. */
+void virt_kick(struct virt *vm);
 
 /* Puts the CPU and devices in their reset state and re-installs the boot
  * images (PSCI SYSTEM_RESET). */
