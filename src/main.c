@@ -33,6 +33,9 @@ static const char usage[] =
     "  -semihosting          Arm semihosting (HLT #0xF000)\n"
     "  -semihosting-config enable=on|off[,target=native|auto]\n"
     "  -no-reboot            exit instead of rebooting\n"
+    "  -qtest stdio|unix:PATH|tcp:HOST:PORT   no CPU runs; a test drives the machine\n"
+    "                        over QEMU's qtest protocol (implies -accel qtest)\n"
+    "  -qtest-log FILE       transcript of the qtest session\n"
     "  -nodefaults, -display none, -monitor none, -accel tcg   accepted for QEMU compatibility\n"
     "  -version, -h\n";
 
@@ -120,8 +123,8 @@ static void parse_machine(struct virt_config *cfg, char *arg, bool *have_type)
         } else if (!strcmp(key, "dtb-randomness") || !strcmp(key, "dtb-kaslr-seed")) {
             cfg->dtb_randomness = parse_bool("-machine", key, val);
         } else if (!strcmp(key, "accel")) {
-            if (strcmp(val, "tcg"))
-                die("-machine accel=%s: not supported (only tcg)", val);
+            if (strcmp(val, "tcg") && strcmp(val, "qtest"))
+                die("-machine accel=%s: not supported (tcg or qtest)", val);
         } else if (!strcmp(key, "secure") || !strcmp(key, "virtualization") ||
                    !strcmp(key, "mte") || !strcmp(key, "ras") || !strcmp(key, "acpi")) {
             if (strcmp(val, "auto") && parse_bool("-machine", key, val))
@@ -210,7 +213,8 @@ int main(int argc, char **argv)
         /* Options with one. */
         static const char *const with_arg[] = {
             "-M", "-machine", "-cpu", "-m", "-smp", "-kernel", "-initrd", "-append", "-dtb",
-            "-serial", "-semihosting-config", "-display", "-monitor", "-accel", NULL,
+            "-serial", "-semihosting-config", "-display", "-monitor", "-accel", "-qtest",
+            "-qtest-log", NULL,
         };
         bool known = false;
         for (const char *const *w = with_arg; *w; w++)
@@ -251,8 +255,12 @@ int main(int argc, char **argv)
             if (strcmp(arg, "none"))
                 die("-monitor %s: the QEMU monitor is not provided (use -monitor none)", arg);
         } else if (!strcmp(opt, "-accel")) {
-            if (strcmp(arg, "tcg"))
-                die("-accel %s: not supported (only tcg)", arg);
+            if (strcmp(arg, "tcg") && strcmp(arg, "qtest"))
+                die("-accel %s: not supported (tcg or qtest)", arg);
+        } else if (!strcmp(opt, "-qtest")) {
+            cfg.qtest = arg;
+        } else if (!strcmp(opt, "-qtest-log")) {
+            cfg.qtest_log = arg;
         }
     }
 
@@ -260,13 +268,16 @@ int main(int argc, char **argv)
         die("no machine given: use -M virt");
     if ((cfg.initrd || cfg.append || cfg.dtb) && !cfg.kernel)
         die("-initrd, -append and -dtb need -kernel");
-    if (!cfg.kernel && !cfg.dumpdtb)
+    if (!cfg.kernel && !cfg.dumpdtb && !cfg.qtest)
         die("nothing to run: give -kernel FILE (flash firmware is not modelled yet)");
+    if (cfg.qtest_log && !cfg.qtest)
+        die("-qtest-log needs -qtest");
     /* The first UART goes to the terminal with -nographic (QEMU's
-     * mon:stdio) and, since there is no display, also when nothing is said. */
+     * mon:stdio) and, since there is no display, also when nothing is said;
+     * under qtest the terminal may be the test's, so then only if asked. */
     if (serial)
         cfg.serial = strcmp(serial, "none") ? serial : NULL;
-    else if (!nodefaults)
+    else if (!nodefaults && !cfg.qtest)
         cfg.serial = nographic ? "mon:stdio" : "stdio";
 
     /* A closed output pipe (armvirt | head) must not kill the emulator

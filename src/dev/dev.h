@@ -30,7 +30,6 @@ struct fdt_ctx {
     uint64_t base, size;       /* where the board mapped the device */
     unsigned spi;              /* its interrupt (SPI number), if any */
     uint32_t clk_phandle;      /* the 24 MHz APB clock, for PrimeCells */
-    uint32_t phandle;          /* the node's own phandle if others refer to it, else 0 */
     /* Writes an `interrupts` property for SPI `spi` with the given GIC flags
      * (IRQ_TYPE_*) to the node at offset `node`. */
     int (*fdt_irq)(const struct fdt_ctx *ctx, int node, unsigned spi, unsigned flags);

@@ -139,17 +139,19 @@ void pl061_set_input(struct pl061 *g, unsigned line, int level)
     pthread_mutex_unlock(&g->lock);
 }
 
-/* QEMU's node, plus the GPIO-controller properties; the board hands us the
- * phandle its gpio-keys node refers to. */
+/* QEMU's node, plus the GPIO-controller properties and a phandle (the next
+ * free one, as QEMU allocates) for the board's gpio-keys node to refer to. */
 static int pl061_fdt_node(void *dev, const struct fdt_ctx *ctx)
 {
     static const char *const clocks[] = {"apb_pclk"};
     int node = primecell_fdt_node(ctx, "pl061", "arm,pl061", clocks, 1), rc;
     if (node < 0)
         return node;
+    uint32_t phandle;
     if ((rc = fdt_setprop_u32(ctx->fdt, node, "#gpio-cells", 2)) ||
         (rc = fdt_setprop(ctx->fdt, node, "gpio-controller", NULL, 0)) ||
-        (ctx->phandle && (rc = fdt_setprop_u32(ctx->fdt, node, "phandle", ctx->phandle))))
+        (rc = fdt_generate_phandle(ctx->fdt, &phandle)) ||
+        (rc = fdt_setprop_u32(ctx->fdt, node, "phandle", phandle)))
         return rc;
     return 0;
 }

@@ -11,11 +11,14 @@
  *   0x0802_0000 | GICv2m MSI frame SPI 48+ |  (64 SPIs: 48..111)
  *   0x0900_0000 +--------------------------+
  *               | PL011 UART0       SPI 1  |
- *   0x0901_0000 | PL031 RTC         SPI 2  |  (not modelled yet)
- *   0x0903_0000 | PL061 GPIO        SPI 7  |  (not modelled yet)
+ *   0x0901_0000 | PL031 RTC         SPI 2  |
+ *   0x0902_0000 | fw_cfg                   |  (not modelled yet)
+ *   0x0903_0000 | PL061 GPIO        SPI 7  |  (line 3: the power key)
  *   0x0a00_0000 +--------------------------+
  *               | 32 virtio-mmio slots,    |  (not modelled yet)
  *               | 0x200 apart, SPI 16..47  |
+ *   0x0c00_0000 | platform bus             |  (not modelled yet)
+ *   0x1000_0000 | PCIe MMIO, PIO, ECAM     |  (not modelled yet)
  *   0x4000_0000 +--------------------------+
  *               | RAM (-m, default 512M)   |
  *               +--------------------------+
@@ -36,10 +39,14 @@
 #include "dev/gic.h"
 #include "dev/gicv2m.h"
 #include "dev/pl011.h"
+#include "dev/pl031.h"
+#include "dev/pl061.h"
 #include "machine/boot.h"
 #include "machine/fdt.h"
 #include "machine/psci.h"
 #include "machine/semihost.h"
+#include "machine/vclock.h"
+#include "qtest/qtest.h"
 
 #define ERR_LEN 256
 
@@ -47,6 +54,10 @@ static bool create_gic(struct virt *vm, const struct virt_region *r, char *err, 
 static bool create_gic_cpu(struct virt *vm, const struct virt_region *r, char *err, size_t errlen);
 static bool create_gicv2m(struct virt *vm, const struct virt_region *r, char *err, size_t errlen);
 static bool create_uart(struct virt *vm, const struct virt_region *r, char *err, size_t errlen);
+static bool create_rtc(struct virt *vm, const struct virt_region *r, char *err, size_t errlen);
+static bool create_gpio(struct virt *vm, const struct virt_region *r, char *err, size_t errlen);
+static bool create_gpio_keys(struct virt *vm, const struct virt_region *r, char *err,
+                             size_t errlen);
 
 /* In QEMU 7.2's creation order, which fixes the device tree's node order
  * (the interrupt controller comes before everything that names it). The
@@ -54,18 +65,49 @@ static bool create_uart(struct virt *vm, const struct virt_region *r, char *err,
  * attach to the distributor's GIC. The MSI frame's SPI is the first of the
  * VIRT_GICV2M_SPIS it owns. */
 static const struct virt_region virt_memmap[] = {
-    {"gic-dist", 0x08000000, 0x10000, -1, create_gic},
-    {"gic-cpu", 0x08010000, 0x10000, -1, create_gic_cpu},
-    {"gicv2m", 0x08020000, 0x1000, 48, create_gicv2m},
-    {"uart", 0x09000000, 0x1000, 1, create_uart},
+    {"flash", 0x00000000, 0x08000000, -1, -1, NULL},
+    {"gic-dist", 0x08000000, 0x10000, -1, 1, create_gic},
+    {"gic-cpu", 0x08010000, 0x10000, -1, -1, create_gic_cpu},
+    {"gicv2m", 0x08020000, 0x1000, 48, 2, create_gicv2m},
+    {"uart", 0x09000000, 0x1000, 1, 3, create_uart},
+    {"rtc", 0x09010000, 0x1000, 2, 4, create_rtc},
+    {"pcie-mmio", 0x10000000, 0x2eff0000, 3, 5, NULL},
+    {"gpio", 0x09030000, 0x1000, 7, 7, create_gpio},
+    /* No window: the gpio-keys node describing the power key on line 3. */
+    {"gpio-keys", 0, 0, -1, 8, create_gpio_keys},
+    {"virtio-mmio", 0x0a000000, 32 * 0x200, 16, 9, NULL},
+    {"fw-cfg", 0x09020000, 0x18, -1, -1, NULL},
+    {"platform-bus", 0x0c000000, 0x02000000, 112, -1, NULL},
 };
 
-/* A device's interrupt output: the GIC input of its row's SPI. */
+/* The power key: PL061 line 3, Linux input code KEY_POWER (0x74). */
+#define POWER_KEY_LINE 3
+#define KEY_POWER 0x74
+
+/* Where a device's interrupt output goes: the GIC's input for the SPI,
+ * unless a qtest client intercepts the GIC's inputs (it sees "IRQ raise
+ * <spi>") or this device's output ("IRQ raise 0"). */
+static void board_spi(void *sink, unsigned spi, int level)
+{
+    struct virt *vm = sink;
+    if (vm->qtest && vm->intercept_out && vm->intercept_out->spi == (int)spi) {
+        qtest_irq(vm->qtest, 0, level);
+        return;
+    }
+    if (vm->qtest && vm->intercept_gic_in) {
+        qtest_irq(vm->qtest, spi, level);
+        return;
+    }
+    struct irq_line line = gic_spi_line(vm->gic, spi);
+    irq_set(&line, level);
+}
+
+/* A device's interrupt output: its row's SPI, through board_spi. */
 static struct irq_line board_irq(struct virt *vm, const struct virt_region *r)
 {
     if (!vm->gic || r->spi < 0)
         return (struct irq_line){0};
-    return gic_spi_line(vm->gic, (unsigned)r->spi);
+    return (struct irq_line){board_spi, vm, (unsigned)r->spi};
 }
 
 /* Maps the first `mapped` bytes of the row's window (the rest aborts, as
@@ -159,6 +201,127 @@ static bool create_uart(struct virt *vm, const struct virt_region *r, char *err,
     return place_device(vm, r, &pl011_ops, vm->uart);
 }
 
+static bool create_rtc(struct virt *vm, const struct virt_region *r, char *err, size_t errlen)
+{
+    vm->rtc = pl031_create(vm->clock, board_irq(vm, r));
+    if (!vm->rtc) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    return place_device(vm, r, &pl031_ops, vm->rtc);
+}
+
+static bool create_gpio(struct virt *vm, const struct virt_region *r, char *err, size_t errlen)
+{
+    vm->gpio = pl061_create(board_irq(vm, r));
+    if (!vm->gpio) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    vm->gpio_region = r;
+    return place_device(vm, r, &pl061_ops, vm->gpio);
+}
+
+/* The gpio-keys node QEMU writes next to the PL061: the power key, active
+ * high on line 3 (Linux's gpio-keys driver turns it into KEY_POWER). */
+static int gpio_keys_fdt_node(void *dev, const struct fdt_ctx *ctx)
+{
+    struct virt *vm = ctx->board;
+    char path[48];
+    snprintf(path, sizeof(path), "/pl061@%llx", (unsigned long long)vm->gpio_region->base);
+    int gpio = fdt_path_offset(ctx->fdt, path), rc;
+    if (gpio < 0)
+        return gpio;
+    uint32_t phandle = fdt_get_phandle(ctx->fdt, gpio);
+    int keys = fdt_add_subnode(ctx->fdt, 0, "gpio-keys");
+    if (keys < 0)
+        return keys;
+    if ((rc = fdt_setprop_string(ctx->fdt, keys, "compatible", "gpio-keys")))
+        return rc;
+    int key = fdt_add_subnode(ctx->fdt, keys, "poweroff");
+    if (key < 0)
+        return key;
+    const fdt32_t gpios[3] = {cpu_to_fdt32(phandle), cpu_to_fdt32(POWER_KEY_LINE), 0};
+    if ((rc = fdt_setprop_string(ctx->fdt, key, "label", "GPIO Key Poweroff")) ||
+        (rc = fdt_setprop_u32(ctx->fdt, key, "linux,code", KEY_POWER)) ||
+        (rc = fdt_setprop(ctx->fdt, key, "gpios", gpios, sizeof(gpios))))
+        return rc;
+    return 0;
+}
+
+static const struct dev_ops gpio_keys_ops = {
+    .name = "gpio-keys",
+    .fdt_node = gpio_keys_fdt_node,
+};
+
+static bool create_gpio_keys(struct virt *vm, const struct virt_region *r, char *err,
+                             size_t errlen)
+{
+    if (!vm->gpio_region || vm->n_devs == VIRT_MAX_DEVICES)
+        return false;
+    vm->devs[vm->n_devs++] = (struct virt_device){r, &gpio_keys_ops, vm};
+    return true;
+}
+
+/* ---- qtest ---- */
+
+/* QEMU's /machine/unattached/device[N] naming, from the rows' qom field. */
+static const struct virt_region *region_by_path(const char *path)
+{
+    static const char prefix[] = "/machine/unattached/device[";
+    if (strncmp(path, prefix, sizeof(prefix) - 1))
+        return NULL;
+    char *end;
+    long n = strtol(path + sizeof(prefix) - 1, &end, 10);
+    if (strcmp(end, "]"))
+        return NULL;
+    for (size_t i = 0; i < sizeof(virt_memmap) / sizeof(virt_memmap[0]); i++)
+        if (virt_memmap[i].qom == n && virt_memmap[i].create)
+            return &virt_memmap[i];
+    return NULL;
+}
+
+static const char *board_qtest_intercept(void *board, const char *path, bool in)
+{
+    struct virt *vm = board;
+    const struct virt_region *r = region_by_path(path);
+    if (!r)
+        return "Unknown device";
+    if (in) {
+        if (r->create != create_gic)
+            return "No intercepts installed";   /* only the GIC's inputs are modelled */
+        vm->intercept_gic_in = true;
+    } else {
+        if (r->spi < 0)
+            return "No intercepts installed";
+        vm->intercept_out = r;
+    }
+    return NULL;
+}
+
+static const char *board_qtest_set_irq_in(void *board, const char *path, const char *name,
+                                          int n, int level)
+{
+    struct virt *vm = board;
+    const struct virt_region *r = region_by_path(path);
+    if (!r)
+        return "Unknown device";
+    if (name)
+        return "Interception of named in-GPIOs not yet supported";
+    if (r->create == create_gic && n >= 0) {
+        struct irq_line line = gic_spi_line(vm->gic, (unsigned)n);
+        irq_set(&line, level);
+    } else if (r->create == create_gpio && n >= 0) {
+        pl061_set_input(vm->gpio, (unsigned)n, level);
+    }
+    return NULL;
+}
+
+static const struct qtest_board_ops board_qtest_ops = {
+    .intercept = board_qtest_intercept,
+    .set_irq_in = board_qtest_set_irq_in,
+};
+
 /* ---- firmware hooks ---- */
 
 static bool board_firmware_call(struct cpu *cpu, bool smc, uint16_t imm)
@@ -215,6 +378,9 @@ bool virt_create(struct virt *vm, const struct virt_config *cfg)
     pthread_cond_init(&vm->wake, &attr);
     pthread_condattr_destroy(&attr);
     physmem_init(&vm->mem);
+    vm->clock = vclock_new(cfg->qtest != NULL);
+    if (!vm->clock)
+        return fail(vm, err, "cannot start the clock thread");
     vm->ram = physmem_add_ram(&vm->mem, "ram", VIRT_RAM_BASE, cfg->ram_size);
     if (!vm->ram)
         return fail(vm, err, "cannot allocate guest RAM");
@@ -225,8 +391,8 @@ bool virt_create(struct virt *vm, const struct virt_config *cfg)
     semihost_configure(VIRT_RAM_BASE, cfg->ram_size, cfg->append);
 
     for (size_t i = 0; i < sizeof(virt_memmap) / sizeof(virt_memmap[0]); i++)
-        if (!virt_memmap[i].create(vm, &virt_memmap[i], err, sizeof(err)))
-            return fail(vm, err, NULL);
+        if (virt_memmap[i].create && !virt_memmap[i].create(vm, &virt_memmap[i], err, sizeof(err)))
+            return fail(vm, err, err[0] ? NULL : "too many devices");
     if (!wire_timer(vm, err, sizeof(err)))
         return fail(vm, err, NULL);
 
@@ -243,10 +409,17 @@ bool virt_create(struct virt *vm, const struct virt_config *cfg)
     vm->fdt = virt_fdt_create(vm, err, sizeof(err));
     if (!vm->fdt)
         return fail(vm, err, NULL);
-    if (cfg->kernel &&
-        !boot_place_dtb(vm->boot, vm->fdt, fdt_totalsize(vm->fdt), err, sizeof(err)))
+    /* With no kernel the DTB still goes to the start of RAM, where QEMU
+     * puts it for firmware to find. */
+    if (!boot_place_dtb(vm->boot, vm->fdt, fdt_totalsize(vm->fdt), err, sizeof(err)))
         return fail(vm, err, NULL);
     boot_install(vm->boot, &vm->mem, &vm->cpu);
+    if (cfg->qtest) {
+        vm->qtest = qtest_open(cfg->qtest, cfg->qtest_log, &vm->mem, vm->clock,
+                               &board_qtest_ops, vm, err, sizeof(err));
+        if (!vm->qtest)
+            return fail(vm, err, NULL);
+    }
     return true;
 }
 
@@ -312,6 +485,11 @@ static void wait_for_interrupt(struct virt *vm)
 int virt_run(struct virt *vm)
 {
     struct cpu *cpu = &vm->cpu;
+    /* Under qtest no CPU runs: the test drives the machine until it hangs up. */
+    if (vm->qtest) {
+        qtest_serve(vm->qtest);
+        return 0;
+    }
     for (;;) {
         if (vm->cpu_off || (cpu->halted && !cpu->irq_lines && !cpu->stop_request)) {
             wait_for_interrupt(vm);
@@ -330,9 +508,11 @@ int virt_run(struct virt *vm)
 /* Frees everything; safe on a machine virt_create gave up on half-way. */
 void virt_destroy(struct virt *vm)
 {
-    /* The timer thread drives the GIC: stop it first. */
+    /* The timer and clock threads drive devices: stop them first. */
     if (vm->timer)
         timer_detach(vm->timer);
+    vclock_free(vm->clock);
+    qtest_close(vm->qtest);
     if (vm->boot) {
         boot_free(vm->boot);
         free(vm->boot);
@@ -340,6 +520,8 @@ void virt_destroy(struct virt *vm)
     free(vm->fdt);
     if (vm->uart)
         pl011_destroy(vm->uart);
+    pl031_destroy(vm->rtc);
+    pl061_destroy(vm->gpio);
     if (vm->serial)
         chardev_close(vm->serial);
     if (vm->v2m)

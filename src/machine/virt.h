@@ -37,9 +37,16 @@ struct virt_config {
     bool semihosting;
     bool no_reboot;
     bool dtb_randomness;        /* /chosen rng-seed and kaslr-seed */
+    /* -qtest SPEC: no CPU runs; a test drives the machine over QEMU's
+     * qtest protocol (src/qtest), and virtual time moves only on request. */
+    const char *qtest, *qtest_log;
 };
 
 struct pl011;
+struct pl031;
+struct pl061;
+struct qtest;
+struct vclock;
 struct chardev;
 struct gic;
 struct gicv2m;
@@ -48,11 +55,14 @@ struct virt;
 struct dev_ops;
 
 /* One row of the board's map: a device's window, its interrupt (SPI number,
- * -1 for none) and the function that creates, maps and wires it. */
+ * -1 for none), its index among QEMU's /machine/unattached/device[N] objects
+ * (the names qtest uses; -1 for none) and the function that creates, maps
+ * and wires it (NULL: a region of QEMU's map not modelled yet). */
 struct virt_region {
     const char *name;
     uint64_t base, size;
     int spi;
+    int qom;
     bool (*create)(struct virt *vm, const struct virt_region *r, char *err, size_t errlen);
 };
 
@@ -72,6 +82,14 @@ struct virt {
     uint8_t *ram;
     struct chardev *serial;
     struct pl011 *uart;
+    struct pl031 *rtc;
+    struct pl061 *gpio;
+    struct vclock *clock;       /* virtual time for device timers */
+    struct qtest *qtest;
+    /* qtest's irq_intercept: the GIC's inputs (in), or one device's output
+     * (out), go to the test instead of the GIC. */
+    bool intercept_gic_in;
+    const struct virt_region *intercept_out;
     struct gic *gic;
     struct gicv2m *v2m;
     struct cpu_timer *timer;    /* the core's generic timer thread */
@@ -80,6 +98,7 @@ struct virt {
     pthread_mutex_t wake_lock;
     pthread_cond_t wake;
     const struct virt_region *uart_region;   /* the console, for /chosen */
+    const struct virt_region *gpio_region;   /* the power key's controller */
     struct virt_device devs[VIRT_MAX_DEVICES];
     unsigned n_devs;
     struct boot_info *boot;     /* loaded images, re-installed on reset */

@@ -53,7 +53,7 @@ struct qtest {
     const struct qtest_board_ops *ops;
     void *board;
     bool intercepting;
-    int8_t irq_level[MAX_IRQS];   /* last level sent; -1 none yet */
+    int8_t irq_level[MAX_IRQS];   /* last level sent; lines start low, as in QEMU */
 };
 
 /* ---- output ---- */
@@ -528,7 +528,6 @@ struct qtest *qtest_new(int in_fd, int out_fd, struct physmem *mem, struct vcloc
     q->clock = clock;
     q->ops = ops;
     q->board = board;
-    memset(q->irq_level, -1, sizeof(q->irq_level));
     pthread_mutex_init(&q->out_lock, NULL);
     clock_gettime(CLOCK_MONOTONIC, &q->log_start);
     return q;
