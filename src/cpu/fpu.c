@@ -129,8 +129,10 @@ uint64_t fpu_round_base(enum fpu_fmt f, bool sign, int exp, u128 mant, uint32_t 
     case FPU_RP: up = inexact && !sign; overflow_to_inf = !sign; break;
     case FPU_RM: up = inexact && sign; overflow_to_inf = sign; break;
     case FPU_RA: up = half_cmp >= 0; overflow_to_inf = true; break;
-    default: up = false; overflow_to_inf = false; break;
+    default: up = false; overflow_to_inf = false; break;   /* RZ and RODD */
     }
+    if (rm == FPU_RODD && inexact)
+        int_mant |= 1;
     if (up) {
         int_mant++;
         if (int_mant == 1ull << fi->fbits)
@@ -166,8 +168,8 @@ uint64_t fpu_round_base(enum fpu_fmt f, bool sign, int exp, u128 mant, uint32_t 
  * mantissa at most 125 bits wide). Both are aligned at bit 125, leaving room
  * for the carry; the smaller one loses bits only far below the result's
  * rounding point, where a sticky bit keeps the rounding right. */
-static uint64_t fp_add_exact(enum fpu_fmt f, bool s1, int e1, u128 m1, bool s2, int e2, u128 m2,
-                             uint32_t fpcr, uint32_t *fpsr)
+uint64_t fpu_add_exact(enum fpu_fmt f, bool s1, int e1, u128 m1, bool s2, int e2, u128 m2,
+                       uint32_t fpcr, uint32_t *fpsr)
 {
     enum fpu_rounding rm = fpu_rmode(fpcr);
     int l1 = (int)clz128(m1) - 2, l2 = (int)clz128(m2) - 2;
@@ -218,7 +220,7 @@ static uint64_t fp_addsub(enum fpu_fmt f, uint64_t a, uint64_t b, bool sub, uint
         return fp_round(f, s2, v[1].exp, v[1].mant, fpcr, fpu_rmode(fpcr), fpsr);
     if (zero2)
         return fp_round(f, s1, v[0].exp, v[0].mant, fpcr, fpu_rmode(fpcr), fpsr);
-    return fp_add_exact(f, s1, v[0].exp, v[0].mant, s2, v[1].exp, v[1].mant, fpcr, fpsr);
+    return fpu_add_exact(f, s1, v[0].exp, v[0].mant, s2, v[1].exp, v[1].mant, fpcr, fpsr);
 }
 
 uint64_t fpu_add(enum fpu_fmt f, uint64_t a, uint64_t b, uint32_t fpcr, uint32_t *fpsr)
@@ -331,7 +333,7 @@ uint64_t fpu_muladd(enum fpu_fmt f, uint64_t addend, uint64_t a, uint64_t b, uin
     u128 mp = (u128)v[1].mant * v[2].mant;
     if (zeroa)
         return fp_round(f, sp, ep, mp, fpcr, rm, fpsr);
-    return fp_add_exact(f, sa, v[0].exp, v[0].mant, sp, ep, mp, fpcr, fpsr);
+    return fpu_add_exact(f, sa, v[0].exp, v[0].mant, sp, ep, mp, fpcr, fpsr);
 }
 
 /* Integer square root of a 128-bit value; *inexact if it is not a square. */

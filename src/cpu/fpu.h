@@ -22,8 +22,10 @@
 
 enum fpu_fmt { FPU_H, FPU_S, FPU_D };
 
-/* FPRounding: the first four are FPCR.RMode's encoding. */
-enum fpu_rounding { FPU_RN = 0, FPU_RP = 1, FPU_RM = 2, FPU_RZ = 3, FPU_RA = 4 };
+/* FPRounding: the first four are FPCR.RMode's encoding. FPU_RODD is
+ * round to odd (truncate, then set the lowest bit if inexact), used only
+ * by FCVTXN. */
+enum fpu_rounding { FPU_RN = 0, FPU_RP = 1, FPU_RM = 2, FPU_RZ = 3, FPU_RA = 4, FPU_RODD = 5 };
 
 /* FPCR fields that ARMv8.0 scalar arithmetic reads. */
 #define FPCR_AHP (1u << 26)
@@ -67,6 +69,9 @@ uint32_t fpu_compare(enum fpu_fmt f, uint64_t a, uint64_t b, bool signal, uint32
 /* FPConvert between precisions, rounded per FPCR.RMode; AHP applies to half. */
 uint64_t fpu_convert(enum fpu_fmt to, enum fpu_fmt from, uint64_t a, uint32_t fpcr,
                      uint32_t *fpsr);
+/* The same with an explicit rounding (FCVTXN rounds to odd). */
+uint64_t fpu_convert_rm(enum fpu_fmt to, enum fpu_fmt from, uint64_t a, enum fpu_rounding rm,
+                        uint32_t fpcr, uint32_t *fpsr);
 
 /* FPToFixed: `a` times 2^fbits to a `bits`-wide (32/64) signed or unsigned
  * integer, saturating; the result is zero-extended to 64 bits. */

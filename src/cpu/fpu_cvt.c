@@ -20,6 +20,12 @@ static uint64_t fp_convert_nan(enum fpu_fmt to, enum fpu_fmt from, uint64_t a)
 uint64_t fpu_convert(enum fpu_fmt to, enum fpu_fmt from, uint64_t a, uint32_t fpcr,
                      uint32_t *fpsr)
 {
+    return fpu_convert_rm(to, from, a, fpu_rmode(fpcr), fpcr, fpsr);
+}
+
+uint64_t fpu_convert_rm(enum fpu_fmt to, enum fpu_fmt from, uint64_t a, enum fpu_rounding rm,
+                        uint32_t fpcr, uint32_t *fpsr)
+{
     struct fp_val v = fpu_unpack(from, a, fpcr, fpsr);
     bool alt_hp = to == FPU_H && (fpcr & FPCR_AHP);
     if (is_nan(v.type)) {
@@ -43,7 +49,7 @@ uint64_t fpu_convert(enum fpu_fmt to, enum fpu_fmt from, uint64_t a, uint32_t fp
     }
     if (v.type == FPT_ZERO)
         return fp_zero(to, v.sign);
-    return fpu_round_base(to, v.sign, v.exp, v.mant, fpcr, fpu_rmode(fpcr), alt_hp, fpsr);
+    return fpu_round_base(to, v.sign, v.exp, v.mant, fpcr, rm, alt_hp, fpsr);
 }
 
 /* Round the magnitude `mag` + frac to an integer per mode, where frac is

@@ -91,6 +91,11 @@ bool fpu_process_nans(enum fpu_fmt f, const struct fp_val *v, const uint64_t *op
 uint64_t fpu_round_base(enum fpu_fmt f, bool sign, int exp, u128 mant, uint32_t fpcr,
                         enum fpu_rounding rm, bool ahp, uint32_t *fpsr);
 
+/* Round the exact sum of two non-zero signed values m1*2^e1 + m2*2^e2
+ * (mantissas at most 125 bits wide) per FPCR. See fpu.c. */
+uint64_t fpu_add_exact(enum fpu_fmt f, bool s1, int e1, u128 m1, bool s2, int e2, u128 m2,
+                       uint32_t fpcr, uint32_t *fpsr);
+
 static inline uint64_t fp_round(enum fpu_fmt f, bool sign, int exp, u128 mant, uint32_t fpcr,
                                 enum fpu_rounding rm, uint32_t *fpsr)
 {
