@@ -47,7 +47,9 @@ $(ARMVIRT): $(BUILD)/src/main.o $(BUILD)/libarmvirt.a
 # Test programs: each tests/<suite>/*.mk adds its own targets and appends its
 # runnable checks to TEST_SUITES (see tests/run.sh for the reporting contract).
 TEST_SUITES :=
--include $(sort $(wildcard tests/*/*.mk))
+# tests/guest first: other suites build on its guest runtime and variables.
+-include tests/guest/guest.mk
+-include $(filter-out tests/guest/guest.mk,$(sort $(wildcard tests/*/*.mk)))
 -include $(sort $(wildcard bench/*.mk))
 
 run-now: $(ARMVIRT) $(RUN_DEPS)
