@@ -494,10 +494,10 @@ static const struct sysreg sysregs[] = {
     CONST("MVFR0_EL1", K(3, 0, 0, 3, 0), R1, 0x10110222),
     CONST("MVFR1_EL1", K(3, 0, 0, 3, 1), R1, 0x12111111),
     CONST("MVFR2_EL1", K(3, 0, 0, 3, 2), R1, 0x00000043),
-    /* Differs from QEMU's 0x22 where armvirt differs from the A57: EL0 and
-     * EL1 are AArch64-only (no AArch32 execution state), and FP/AdvSIMD read
-     * 0xf ("not implemented") until the FP/SIMD executors exist. */
-    CONST("ID_AA64PFR0_EL1", K(3, 0, 0, 4, 0), R1, 0x00ff0011),
+    /* Differs from QEMU's 0x2222 where armvirt differs from the A57: EL0 and
+     * EL1 are AArch64-only (no AArch32 execution state) and there is no EL2
+     * or EL3. FP and AdvSIMD (fields 0) are implemented. */
+    CONST("ID_AA64PFR0_EL1", K(3, 0, 0, 4, 0), R1, 0x00000011),
     CONST("ID_AA64DFR0_EL1", K(3, 0, 0, 5, 0), R1, 0x10305106),
     /* CRC32 only: the A57's optional AES/SHA/PMULL (QEMU: 0x11120) are not
      * implemented, so they are not advertised. */
