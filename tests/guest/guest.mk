@@ -1,6 +1,6 @@
 # Bare-metal guest programs (tests/guest/*.c), built with Debian's cross
 # compiler, linked at the start of the virt board's RAM and run on armvirt and
-# qemu-system-aarch64 by tests/guest/run.sh. demo.c is the `make run` guest.
+# qemu-system-aarch64 by tests/guest/run.sh. demo.c is the `make demo` guest.
 GUEST_CC     ?= aarch64-linux-gnu-gcc
 GUEST_CFLAGS := -O2 -g -ffreestanding -nostdlib -static -mgeneral-regs-only \
                 -mstrict-align -fno-strict-aliasing -fno-pic -fno-stack-protector -Wall -Wextra -Werror \
@@ -27,5 +27,7 @@ $(GUEST_TRIVIAL): tests/guest/trivial.S $(GUEST_HDRS)
 TEST_DEPS   += $(GUEST_ELFS)
 TEST_SUITES += tests/guest/run.sh
 
-RUN_DEPS += $(GUEST_DEMO)
-RUN_CMD  ?= $(ARMVIRT) -M virt -cpu cortex-a57 -nographic -semihosting -kernel $(GUEST_DEMO)
+# `make demo`: the bare-metal demo guest (prints to the UART).
+.PHONY: demo
+demo: $(ARMVIRT) $(GUEST_DEMO)
+	$(ARMVIRT) -M virt -cpu cortex-a57 -nographic -semihosting -kernel $(GUEST_DEMO)

@@ -1,0 +1,55 @@
+#!/bin/sh
+# fetch-guest.sh CACHE FLAVOUR: puts Debian 12's own arm64 kernel of the
+# given flavour ("cloud-arm64" or "arm64", unsigned build) and the static
+# busybox under CACHE, fetched with `apt-get download` and unpacked with
+# dpkg-deb. Leaves CACHE/FLAVOUR/vmlinuz, CACHE/FLAVOUR/modules (the
+# kernel's /lib/modules/<version>) and CACHE/busybox. Anything already in
+# the cache is used as it is: nothing is fetched twice.
+set -eu
+cache=$1 flavour=$2
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)
+
+if [ -f "$cache/$flavour/vmlinuz" ] && [ -d "$cache/$flavour/modules" ] && [ -f "$cache/busybox" ]; then
+    exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+# arm64 packages are only downloaded, never installed, but apt must know
+# the architecture to find them.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $SUDO dpkg --add-architecture arm64
+    $SUDO apt-get update -qq </dev/null
+fi
+apt-cache show busybox-static:arm64 >/dev/null 2>&1 || $SUDO apt-get update -qq </dev/null
+
+work=$(mktemp -d "$cache/fetch.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+# apt-get download writes as the _apt user when it can; a root-owned
+# folder only makes it warn, so let it write here.
+chmod 755 "$work"
+
+# The meta-package names the current versioned image; we want its unsigned
+# build (the signed one only adds an EFI signature).
+apt-get download -q "linux-image-$flavour:arm64" </dev/null >/dev/null 2>&1
+image=$(dpkg-deb -f linux-image-"$flavour"_*.deb Depends |
+        tr ',' '\n' | sed -n "s/^ *\(linux-image-[0-9][^ ]*-$flavour\).*/\1/p" | head -n 1)
+[ -n "$image" ] || { echo "fetch-guest: cannot tell which kernel linux-image-$flavour names" >&2; exit 1; }
+apt-get download -q "$image-unsigned:arm64" </dev/null >/dev/null 2>&1
+dpkg-deb -x "$image"-unsigned_*.deb root
+mkdir -p "$cache/$flavour"
+cp root/boot/vmlinuz-* "$cache/$flavour/vmlinuz.tmp"
+rm -rf "$cache/$flavour/modules"
+mv root/lib/modules/* "$cache/$flavour/modules"
+mv "$cache/$flavour/vmlinuz.tmp" "$cache/$flavour/vmlinuz"
+
+if [ ! -f "$cache/busybox" ]; then
+    apt-get download -q busybox-static:arm64 </dev/null >/dev/null 2>&1
+    dpkg-deb -x busybox-static_*.deb bb
+    cp bb/bin/busybox "$cache/busybox.tmp"
+    mv "$cache/busybox.tmp" "$cache/busybox"
+fi
+echo "fetch-guest: $image and busybox-static in $cache" >&2

@@ -1,0 +1,30 @@
+#!/bin/sh
+# mkinitramfs.sh OUT BUSYBOX MODULES INIT: a gzip'd newc cpio initramfs
+# holding the static busybox as /bin/busybox, INIT as /init, and the virtio
+# modules of the kernel (MODULES = its /lib/modules/<version>) under
+# /lib/modules, which Debian's cloud kernel builds as modules, with their
+# load order in /lib/modules.order (from tests/linux/modules.list), and
+# tests/linux/init-common.sh as /lib/init-common.sh, which /init sources.
+set -eu
+out=$1 busybox=$2 modules=$3 init=$4
+here=$(cd "$(dirname "$0")/.." && pwd)
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" "$root/lib/modules"
+cp "$busybox" "$root/bin/busybox"
+chmod 755 "$root/bin/busybox"
+cp "$init" "$root/init"
+chmod 755 "$root/init"
+cp "$here/tests/linux/init-common.sh" "$root/lib/init-common.sh"
+: >"$root/lib/modules.order"
+while read -r mod; do
+    case $mod in ''|'#'*) continue ;; esac
+    f=$(find "$modules/kernel" -name "$mod.ko" | head -n 1)
+    if [ -n "$f" ]; then
+        cp "$f" "$root/lib/modules/"
+        echo "$mod" >>"$root/lib/modules.order"
+    fi
+done <"$here/tests/linux/modules.list"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9 >"$out.tmp"
+mv "$out.tmp" "$out"
