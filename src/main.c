@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "backend/chardev.h"
+#include "gdb/gdbstub.h"
 #include "machine/virt.h"
+#include "trace/log.h"
 
 #define EXIT_USAGE 2
 
@@ -36,6 +38,11 @@ static const char usage[] =
     "  -qtest stdio|unix:PATH|tcp:HOST:PORT   no CPU runs; a test drives the machine\n"
     "                        over QEMU's qtest protocol (implies -accel qtest)\n"
     "  -qtest-log FILE       transcript of the qtest session\n"
+    "  -gdb tcp::PORT|tcp:HOST:PORT   GDB remote stub; -s = -gdb tcp::1234\n"
+    "  -S                    do not start the CPU until the debugger continues\n"
+    "  -d ITEM,...           log in_asm, int, exec, cpu, mmu, guest_errors, unimp (-d help)\n"
+    "  -D FILE               write the log to FILE instead of stderr\n"
+    "  -dfilter RANGE,...    log only for ADDR+SIZE or ADDR..ADDR ranges\n"
     "  -nodefaults, -display none, -monitor none, -accel tcg   accepted for QEMU compatibility\n"
     "  -version, -h\n";
 
@@ -176,8 +183,8 @@ int main(int argc, char **argv)
         .ram_size = VIRT_RAM_DEFAULT,
         .dtb_randomness = true,
     };
-    bool have_machine = false, nographic = false, nodefaults = false;
-    const char *serial = NULL;
+    bool have_machine = false, nographic = false, nodefaults = false, hold = false;
+    const char *serial = NULL, *gdb_spec = NULL;
 
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
@@ -210,11 +217,19 @@ int main(int argc, char **argv)
             nodefaults = true;
             continue;
         }
+        if (!strcmp(opt, "-s")) {
+            gdb_spec = "tcp::1234";
+            continue;
+        }
+        if (!strcmp(opt, "-S")) {
+            hold = true;
+            continue;
+        }
         /* Options with one. */
         static const char *const with_arg[] = {
             "-M", "-machine", "-cpu", "-m", "-smp", "-kernel", "-initrd", "-append", "-dtb",
             "-serial", "-semihosting-config", "-display", "-monitor", "-accel", "-qtest",
-            "-qtest-log", NULL,
+            "-qtest-log", "-gdb", "-d", "-D", "-dfilter", NULL,
         };
         bool known = false;
         for (const char *const *w = with_arg; *w; w++)
@@ -261,6 +276,23 @@ int main(int argc, char **argv)
             cfg.qtest = arg;
         } else if (!strcmp(opt, "-qtest-log")) {
             cfg.qtest_log = arg;
+        } else if (!strcmp(opt, "-gdb")) {
+            gdb_spec = strcmp(arg, "none") ? arg : NULL;
+        } else if (!strcmp(opt, "-d")) {
+            char err[256];
+            bool help = false;
+            if (!log_parse_items(arg, &help, err, sizeof(err)))
+                die("%s", err);
+            if (help)
+                return 0;
+        } else if (!strcmp(opt, "-D")) {
+            char err[256];
+            if (!log_open_file(arg, err, sizeof(err)))
+                die("%s", err);
+        } else if (!strcmp(opt, "-dfilter")) {
+            char err[256];
+            if (!log_parse_dfilter(arg, err, sizeof(err)))
+                die("%s", err);
         }
     }
 
@@ -272,6 +304,10 @@ int main(int argc, char **argv)
         die("nothing to run: give -kernel FILE (flash firmware is not modelled yet)");
     if (cfg.qtest_log && !cfg.qtest)
         die("-qtest-log needs -qtest");
+    if (hold && !gdb_spec)
+        die("-S needs -gdb or -s: there is no monitor to start the CPU from");
+    if (gdb_spec && cfg.qtest)
+        die("-gdb and -qtest cannot be used together (no CPU runs under qtest)");
     /* The first UART goes to the terminal with -nographic (QEMU's
      * mon:stdio) and, since there is no display, also when nothing is said;
      * under qtest the terminal may be the test's, so then only if asked. */
@@ -287,6 +323,16 @@ int main(int argc, char **argv)
     struct virt vm;
     if (!virt_create(&vm, &cfg))
         return EXIT_USAGE;
+    if (gdb_spec && !cfg.dumpdtb) {
+        char err[256];
+        vm.gdb = gdb_open(gdb_spec, &vm.cpu, err, sizeof(err));
+        if (!vm.gdb) {
+            virt_destroy(&vm);
+            die("%s", err);
+        }
+        if (hold)
+            gdb_hold_at_start(vm.gdb);
+    }
     if (cfg.dumpdtb) {
         bool ok = virt_dump_dtb(&vm);
         virt_destroy(&vm);
@@ -294,6 +340,9 @@ int main(int argc, char **argv)
     }
     int status = virt_run(&vm);
     chardev_restore_terminals();
+    if (vm.gdb)
+        gdb_close(vm.gdb);
     virt_destroy(&vm);
+    log_close();
     return status;
 }

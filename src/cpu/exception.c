@@ -6,6 +6,7 @@
  */
 #include "cpu/cpu.h"
 #include "cpu/tlb.h"
+#include "trace/trace.h"
 
 /* Vector offsets from VBAR_EL1 (D1.10.2). */
 #define VEC_CURRENT_SP0 0x000u
@@ -72,10 +73,23 @@ static void take_to_el1(struct cpu *cpu, uint64_t ret, unsigned kind)
 
 void cpu_take_exception(struct cpu *cpu, uint64_t pc, uint32_t esr, uint64_t far, bool far_valid)
 {
+    unsigned from_el = cpu->el;
     cpu->sys.esr_el1 = esr;
     if (far_valid)
         cpu->sys.far_el1 = far;
     take_to_el1(cpu, pc, VEC_SYNC);
+    if (log_enabled(LOG_INT))
+        trace_exception(cpu, from_el, esr, false, VEC_SYNC, far_valid);
+}
+
+/* An asynchronous exception: -d int logs it with the syndrome register as
+ * it stands (QEMU prints its last syndrome too). */
+static void take_async(struct cpu *cpu, unsigned kind)
+{
+    unsigned from_el = cpu->el;
+    take_to_el1(cpu, cpu->pc, kind);
+    if (log_enabled(LOG_INT))
+        trace_exception(cpu, from_el, (uint32_t)cpu->sys.esr_el1, true, kind, false);
 }
 
 /* IRQ, FIQ and SError are masked by PSTATE.I, F and A at EL0 and EL1 when
@@ -87,16 +101,16 @@ bool cpu_check_interrupts(struct cpu *cpu)
     if (lines)
         cpu->halted = false;
     if ((lines & CPU_FIQ_LINE) && !(cpu->daif & SPSR_F)) {
-        take_to_el1(cpu, cpu->pc, VEC_FIQ);
+        take_async(cpu, VEC_FIQ);
         return true;
     }
     if ((lines & CPU_IRQ_LINE) && !(cpu->daif & SPSR_I)) {
-        take_to_el1(cpu, cpu->pc, VEC_IRQ);
+        take_async(cpu, VEC_IRQ);
         return true;
     }
     if ((lines & CPU_SERROR_LINE) && !(cpu->daif & SPSR_A)) {
         cpu->sys.esr_el1 = (uint32_t)EC_SERROR << ESR_EC_SHIFT | ESR_IL;
-        take_to_el1(cpu, cpu->pc, VEC_SERROR);
+        take_async(cpu, VEC_SERROR);
         return true;
     }
     return false;

@@ -32,6 +32,12 @@
  * block, chained or not. A block that loops on itself (`b .`) is a chained
  * block like any other, so a stop request is seen after one pass.
  *
+ * Debugging and tracing add nothing to this path: a block that starts at a
+ * debugger breakpoint, or any block decoded while -d exec or cpu is on, gets
+ * a leading op that stops or logs (debug_op_break, trace_op_entry), and
+ * blocks end before breakpoint addresses (gdb/debug.h). The decision is made
+ * once per decode; blocks are flushed when breakpoints change.
+ *
  * The cache that holds blocks is block.c.
  */
 #include <stdlib.h>
@@ -41,7 +47,9 @@
 #include "cpu/alu.h"
 #include "cpu/block.h"
 #include "cpu/op.h"
+#include "gdb/debug.h"
 #include "mem/physmem.h"
+#include "trace/trace.h"
 
 /*
  * The run loop's inline forms: the commonest integer instructions run as
@@ -184,12 +192,42 @@ static bool op_is_branch(const struct op *op)
  * their function). */
 static const void *const *run_labels;
 
+/* The ops a block gets before its first instruction when the debugger or
+ * a trace asks (see the opening comment); returns how many. */
+static unsigned block_prologue(struct cpu *cpu, struct op *ops, uint64_t pc)
+{
+    unsigned n = 0;
+    if (debug_bp_count && !cpu->single_step && debug_bp_at(pc)) {
+        memset(&ops[n], 0, sizeof(ops[n]));
+        ops[n].exec = debug_op_break;
+        ops[n].pc = pc;
+        n++;
+    }
+    if ((log_mask & (LOG_EXEC | LOG_CPU)) && log_in_filter(pc, 4)) {
+        memset(&ops[n], 0, sizeof(ops[n]));
+        ops[n].exec = trace_op_entry;
+        ops[n].pc = pc;
+        n++;
+    }
+    return n;
+}
+
+/* Room for the prologue ops (op->index still fits in 8 bits). */
+#define BLOCK_PROLOGUE_MAX 2
+
 static struct block *block_decode(struct cpu *cpu, uint64_t pc, const uint8_t *host, uint64_t pa)
 {
     unsigned max = cpu->single_step ? 1 : BLOCK_MAX_OPS;
     const void *const *labels = __atomic_load_n(&run_labels, __ATOMIC_RELAXED);
     /* One more op for the FAST_END sentinel. */
-    struct block *b = block_alloc(cpu->blocks, max + 1);
+    struct block *b = block_alloc(cpu->blocks, max + BLOCK_PROLOGUE_MAX + 1);
+    unsigned first = 0;
+    bool breakpoints = false;
+    if (unlikely(debug_bp_count | (log_mask & (LOG_EXEC | LOG_CPU)))) {
+        first = block_prologue(cpu, b->ops, pc);
+        max += first;
+        breakpoints = debug_bp_count && !cpu->single_step;
+    }
 
     /* Decoding follows the instructions as they run: straight on, past
      * conditional branches (a taken one leaves the block mid-way), and on at
@@ -198,8 +236,11 @@ static struct block *block_decode(struct cpu *cpu, uint64_t pc, const uint8_t *h
      * check covers its fetch. Forward only, so a block never loops. */
     const uint8_t *page_host = host - (pc & ~PAGE_MASK);
     uint64_t cur = pc;
-    unsigned n = 0;
+    unsigned n = first;
     while (n < max) {
+        /* A breakpoint address always starts a block. */
+        if (unlikely(breakpoints) && n > first && debug_bp_at(cur))
+            break;
         uint32_t insn;
         memcpy(&insn, page_host + (cur & ~PAGE_MASK), 4);
         struct op *op = &b->ops[n++];
@@ -207,7 +248,8 @@ static struct block *block_decode(struct cpu *cpu, uint64_t pc, const uint8_t *h
         op->fast = op_fast_kind(op);
         if ((op->exec == exec_B || op->exec == exec_BL) && n < max) {
             uint64_t target = (uint64_t)op->imm;
-            if (target > cur && ((target ^ cur) & PAGE_MASK) == 0) {
+            if (target > cur && ((target ^ cur) & PAGE_MASK) == 0 &&
+                !(unlikely(breakpoints) && debug_bp_at(target))) {
                 op->fast = op->exec == exec_B ? FAST_NOP : FAST_BL_ON;
                 cur = target;
                 continue;
@@ -238,6 +280,8 @@ static struct block *block_decode(struct cpu *cpu, uint64_t pc, const uint8_t *h
                : op_ends_block(&b->ops[n - 1]) ? CHAIN_NONE
                                                : CHAIN_NEXT;
     block_commit(cpu, b);
+    if (log_enabled(LOG_IN_ASM) && log_in_filter(pc, (uint64_t)(n - first) * 4))
+        trace_in_asm(b->ops + first, n - first);
     return b;
 }
 
@@ -286,7 +330,7 @@ static bool run_checks(struct cpu *cpu, uint64_t limit, enum cpu_stop *why, bool
         *why = CPU_STOP_REQUEST;
         return false;
     }
-    if (cpu->irq_lines && cpu_check_interrupts(cpu))
+    if (cpu->irq_lines && !debug_stepping(cpu) && cpu_check_interrupts(cpu))
         *chained = false;
     if (cpu->insns >= limit) {
         *why = CPU_STOP_BUDGET;
@@ -757,11 +801,20 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
             break;
         case EXEC_FAULT:
             cpu->insns += done;
+            if (unlikely(cpu->fault.fsc == FSC_DEBUG_WATCH)) {
+                /* A debugger watchpoint: stop before the instruction. */
+                cpu->pc = op->pc;
+                return CPU_STOP_REQUEST;
+            }
             cpu_data_abort(cpu, op->pc);
+            if (unlikely(debug_stepping(cpu)))
+                return CPU_STOP_BUDGET;
             break;
         case EXEC_UNDEF:
             cpu->insns += done;
             cpu_undefined(cpu, op->pc);
+            if (unlikely(debug_stepping(cpu)))
+                return CPU_STOP_BUDGET;
             break;
         case EXEC_EXIT:
             cpu->insns += done + 1;

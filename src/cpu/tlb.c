@@ -2,13 +2,21 @@
  * The TLB's slow paths: translate, fill the entry for RAM pages, and perform
  * accesses the fast path cannot (MMIO, page-crossing, code pages, faults).
  *
+ * Debugger watchpoints (gdb/debug.h): a page a watchpoint covers gets no
+ * fast tag for the watched direction, so every access to it comes here and
+ * is checked.
+ *
  * Alignment: QEMU 7.2 lets unaligned accesses through with the MMU off (it
  * does not model the Device memory type's alignment fault), and guests built
  * for it rely on that, so only SCTLR_EL1.A enables alignment checking here.
  */
+#include <inttypes.h>
+
 #include "cpu/access.h"
 #include "cpu/mmu.h"
+#include "gdb/debug.h"
 #include "mem/physmem.h"
+#include "trace/log.h"
 
 void tlb_flush(struct cpu *cpu)
 {
@@ -48,11 +56,26 @@ static struct region *tlb_fill(struct cpu *cpu, uint64_t va, enum mmu_access acc
                                unsigned mmu_idx, uint64_t *pa)
 {
     struct mmu_result res;
-    if (!mmu_translate(cpu, va, access, mmu_idx, &res))
+    if (!mmu_translate(cpu, va, access, mmu_idx, &res)) {
+        if (log_enabled(LOG_MMU) && log_in_filter(va, 1))
+            log_printf("mmu: fault va 0x%016" PRIx64 " %s idx %u fsc 0x%02x\n", va,
+                       access == MMU_READ ? "read" : access == MMU_WRITE ? "write" : "fetch",
+                       mmu_idx, cpu->fault.fsc);
         return NULL;
+    }
     *pa = res.pa;
+    if (log_enabled(LOG_MMU) && log_in_filter(va, 1))
+        log_printf("mmu: va 0x%016" PRIx64 " -> pa 0x%016" PRIx64 " %c%c%c idx %u (%s)\n", va,
+                   res.pa, res.prot & PROT_R ? 'r' : '-', res.prot & PROT_W ? 'w' : '-',
+                   res.prot & PROT_X ? 'x' : '-', mmu_idx,
+                   access == MMU_READ ? "read" : access == MMU_WRITE ? "write" : "fetch");
     struct region *r = physmem_find(cpu->mem, res.pa);
     if (!r) {
+        if (log_enabled(LOG_GUEST_ERROR))
+            log_printf("Invalid %s at addr 0x%" PRIx64 " (VA 0x%" PRIx64
+                       "): nothing mapped there, external abort\n",
+                       access == MMU_READ ? "read" : access == MMU_WRITE ? "write" : "fetch",
+                       res.pa, va);
         set_fault(cpu, va, FSC_SYNC_EXTERNAL, access);
         return NULL;
     }
@@ -70,6 +93,12 @@ static struct region *tlb_fill(struct cpu *cpu, uint64_t va, enum mmu_access acc
     e->tag_write = (res.prot & PROT_W) && r->kind == REGION_RAM && !region_page_has_code(r, pa_page)
                        ? page
                        : TLB_INVALID;
+    if (unlikely(debug_wp_count)) {
+        if (debug_wp_on_page(va, false))
+            e->tag_read = TLB_INVALID;
+        if (debug_wp_on_page(va, true))
+            e->tag_write = TLB_INVALID;
+    }
     return r;
 }
 
@@ -100,6 +129,8 @@ static bool load_one_page(struct cpu *cpu, uint64_t va, unsigned size, uint64_t 
 bool tlb_load_slow(struct cpu *cpu, uint64_t va, unsigned size, uint64_t *val, unsigned idx)
 {
     if (!alignment_ok(cpu, va, size, MMU_READ))
+        return false;
+    if (unlikely(debug_wp_count) && debug_wp_check(cpu, va, size, false))
         return false;
     if (!crosses_page(va, size))
         return load_one_page(cpu, va, size, val, idx);
@@ -138,6 +169,8 @@ static bool store_one_page(struct cpu *cpu, uint64_t va, unsigned size, uint64_t
 bool tlb_store_slow(struct cpu *cpu, uint64_t va, unsigned size, uint64_t val, unsigned idx)
 {
     if (!alignment_ok(cpu, va, size, MMU_WRITE))
+        return false;
+    if (unlikely(debug_wp_count) && debug_wp_check(cpu, va, size, true))
         return false;
     if (!crosses_page(va, size))
         return store_one_page(cpu, va, size, val, idx);

@@ -3,8 +3,8 @@
  * mapping guest virtual pages to host pointers. An entry holds one page tag
  * for each of read, write and fetch and one host addend, so a hit is one
  * compare and one add. Anything else (a miss, MMIO, a page holding decoded
- * code for writes, a misaligned or page-crossing access) takes the slow path
- * in tlb.c.
+ * code for writes, a page a debugger watchpoint covers, a misaligned or
+ * page-crossing access) takes the slow path in tlb.c.
  */
 #ifndef ARMVIRT_TLB_H
 #define ARMVIRT_TLB_H

@@ -35,6 +35,7 @@
 
 #include "backend/chardev.h"
 #include "dev/primecell.h"
+#include "trace/log.h"
 #include "util.h"
 
 /* Register offsets (TRM table 3-1). */
@@ -144,33 +145,20 @@ struct pl011 {
     uint32_t rsr, ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
 };
 
-/* Logging: ARMVIRT_LOG=guest_errors,unimp,pl011 (QEMU's -d spelling for
- * the first two; "pl011" traces every register access). */
-enum { LOG_GUEST_ERROR = 1, LOG_UNIMP = 2, LOG_TRACE = 4 };
-static int pl011_log_mask; /* set once by pl011_create(), before any thread */
+/* Logging goes through the -d categories (trace/log.h): guest_errors,
+ * unimp, and trace:pl011* for every register access. */
+#define LOG_TRACE LOG_DEV_TRACE
 
-static void pl011_log_init(void)
+__attribute__((format(printf, 2, 3))) static void pl011_log(unsigned what, const char *fmt, ...)
 {
-    const char *env = getenv("ARMVIRT_LOG");
-    int mask = 0;
-    if (env) {
-        mask |= strstr(env, "guest_errors") ? LOG_GUEST_ERROR : 0;
-        mask |= strstr(env, "unimp") ? LOG_UNIMP : 0;
-        mask |= strstr(env, "pl011") ? LOG_TRACE : 0;
-    }
-    pl011_log_mask = mask;
-}
-
-__attribute__((format(printf, 2, 3))) static void pl011_log(int what, const char *fmt, ...)
-{
-    if (!(pl011_log_mask & what))
+    if (!log_enabled(what))
         return;
+    char msg[200];
     va_list ap;
     va_start(ap, fmt);
-    fputs("pl011: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    log_printf("pl011: %s\n", msg);
 }
 
 static const char *pl011_regname(uint64_t offset)
@@ -466,7 +454,6 @@ struct pl011 *pl011_create(struct chardev *chr, struct irq_line irq)
     struct pl011 *uart = calloc(1, sizeof(*uart));
     if (!uart)
         return NULL;
-    pl011_log_init();
     pthread_mutex_init(&uart->lock, NULL);
     uart->chr = chr;
     uart->irq = irq;

@@ -41,6 +41,7 @@
 #include "dev/pl011.h"
 #include "dev/pl031.h"
 #include "dev/pl061.h"
+#include "gdb/gdbstub.h"
 #include "machine/boot.h"
 #include "machine/fdt.h"
 #include "machine/psci.h"
@@ -491,15 +492,24 @@ int virt_run(struct virt *vm)
         return 0;
     }
     for (;;) {
+        /* The debugger may hold the core stopped, or step it. */
+        uint64_t budget = 1u << 24;
+        if (vm->gdb && !(budget = gdb_before_run(vm->gdb, budget)))
+            return 0;   /* killed from the debugger, as QEMU exits */
         if (vm->cpu_off || (cpu->halted && !cpu->irq_lines && !cpu->stop_request)) {
             wait_for_interrupt(vm);
             continue;
         }
         cpu->halted = false;
-        cpu_run(cpu, 1u << 24);
+        enum cpu_stop why = cpu_run(cpu, budget);
+        if (vm->gdb)
+            gdb_after_run(vm->gdb, why);
         if (cpu->exit_requested) {
-            if (!vm->reset_requested)
+            if (!vm->reset_requested) {
+                if (vm->gdb)
+                    gdb_guest_exited(vm->gdb, cpu->exit_status);
                 return cpu->exit_status;
+            }
             virt_reset(vm);
         }
     }

@@ -46,6 +46,7 @@ struct pl011;
 struct pl031;
 struct pl061;
 struct qtest;
+struct gdbstub;
 struct vclock;
 struct chardev;
 struct gic;
@@ -86,6 +87,7 @@ struct virt {
     struct pl061 *gpio;
     struct vclock *clock;       /* virtual time for device timers */
     struct qtest *qtest;
+    struct gdbstub *gdb;        /* set by main.c after virt_create, or NULL */
     /* qtest's irq_intercept: the GIC's inputs (in), or one device's output
      * (out), go to the test instead of the GIC. */
     bool intercept_gic_in;
