@@ -35,6 +35,11 @@ static const char usage[] =
     "  -semihosting          Arm semihosting (HLT #0xF000)\n"
     "  -semihosting-config enable=on|off[,target=native|auto]\n"
     "  -no-reboot            exit instead of rebooting\n"
+    "  -drive if=none,id=ID,file=F,format=raw[,readonly=on][,serial=S]\n"
+    "  -drive file=F,if=virtio[,format=raw][,readonly=on]   shorthand: a virtio-blk disk\n"
+    "  -device virtio-blk-device,drive=ID[,serial=S] | virtio-rng-device\n"
+    "                        virtio-mmio devices; the first takes the highest slot\n"
+    "  -global virtio-mmio.force-legacy=false   modern (version 2) virtio-mmio\n"
     "  -qtest stdio|unix:PATH|tcp:HOST:PORT   no CPU runs; a test drives the machine\n"
     "                        over QEMU's qtest protocol (implies -accel qtest)\n"
     "  -qtest-log FILE       transcript of the qtest session\n"
@@ -165,6 +170,113 @@ static void parse_semihosting_config(struct virt_config *cfg, char *arg)
     }
 }
 
+/* -drive: QEMU's key=value list. if=none needs an id for -device to name;
+ * if=virtio also adds the virtio-blk device. */
+static void parse_drive(struct virt_config *cfg, char *arg)
+{
+    if (cfg->n_drives == VIRT_MAX_DRIVES)
+        die("-drive: at most %d drives", VIRT_MAX_DRIVES);
+    struct virt_drive *d = &cfg->drives[cfg->n_drives];
+    const char *iface = "ide";   /* QEMU's default, which the virt board has not */
+    for (char *save = NULL, *item = strtok_r(arg, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq)
+            die("-drive %s: expected key=value", item);
+        *eq = '\0';
+        const char *key = item, *val = eq + 1;
+        if (!strcmp(key, "file"))
+            d->file = val;
+        else if (!strcmp(key, "id"))
+            d->id = val;
+        else if (!strcmp(key, "if"))
+            iface = val;
+        else if (!strcmp(key, "serial"))
+            d->serial = val;
+        else if (!strcmp(key, "readonly"))
+            d->readonly = parse_bool("-drive", key, val);
+        else if (!strcmp(key, "format")) {
+            if (strcmp(val, "raw"))
+                die("-drive format=%s: only raw images are supported", val);
+        } else if (!strcmp(key, "media")) {
+            if (strcmp(val, "disk"))
+                die("-drive media=%s: only disks are supported", val);
+        } else if (strcmp(key, "cache") && strcmp(key, "aio") && strcmp(key, "discard"))
+            die("-drive: unknown property '%s'", key);
+    }
+    if (!d->file || !*d->file)
+        die("-drive: needs file=PATH");
+    for (unsigned i = 0; i < cfg->n_drives; i++)
+        if (d->id && cfg->drives[i].id && !strcmp(d->id, cfg->drives[i].id))
+            die("-drive id=%s: duplicate drive id", d->id);
+    cfg->n_drives++;
+    if (!strcmp(iface, "virtio")) {
+        /* NOTE: QEMU 7.2 makes this a virtio-blk-pci disk; armvirt has no PCI
+         * yet, so it becomes the virtio-mmio disk instead. */
+        if (cfg->n_virtio == VIRT_VIRTIO_SLOTS)
+            die("-drive if=virtio: all %d virtio-mmio slots are taken", VIRT_VIRTIO_SLOTS);
+        cfg->virtio[cfg->n_virtio++] = (struct virt_virtio){VIRT_VIRTIO_BLK, d, NULL};
+    } else if (strcmp(iface, "none")) {
+        die("-drive if=%s: not on the virt board (use if=none with -device, or if=virtio)",
+            iface);
+    } else if (!d->id) {
+        die("-drive if=none: needs id=NAME for -device to refer to");
+    }
+}
+
+/* -device virtio-blk-device,drive=ID[,serial=S] or virtio-rng-device. */
+static void parse_device(struct virt_config *cfg, char *arg)
+{
+    char *save = NULL, *type = strtok_r(arg, ",", &save);
+    if (!type)
+        die("-device: expected a device type");
+    struct virt_virtio v = {0};
+    if (!strcmp(type, "virtio-blk-device"))
+        v.kind = VIRT_VIRTIO_BLK;
+    else if (!strcmp(type, "virtio-rng-device"))
+        v.kind = VIRT_VIRTIO_RNG;
+    else
+        die("-device %s: unsupported device (virtio-blk-device or virtio-rng-device)", type);
+    const char *drive = NULL;
+    for (char *item = strtok_r(NULL, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq)
+            die("-device %s: expected key=value, got '%s'", type, item);
+        *eq = '\0';
+        if (v.kind == VIRT_VIRTIO_BLK && !strcmp(item, "drive"))
+            drive = eq + 1;
+        else if (v.kind == VIRT_VIRTIO_BLK && !strcmp(item, "serial"))
+            v.serial = eq + 1;
+        else if (strcmp(item, "id"))
+            die("-device %s: unknown property '%s'", type, item);
+    }
+    if (v.kind == VIRT_VIRTIO_BLK) {
+        if (!drive)
+            die("-device virtio-blk-device: needs drive=ID");
+        for (unsigned i = 0; i < cfg->n_drives && !v.drive; i++)
+            if (cfg->drives[i].id && !strcmp(cfg->drives[i].id, drive))
+                v.drive = &cfg->drives[i];
+        if (!v.drive)
+            die("-device virtio-blk-device: no -drive with id=%s", drive);
+        for (unsigned i = 0; i < cfg->n_virtio; i++)
+            if (cfg->virtio[i].drive == v.drive)
+                die("-device virtio-blk-device: drive %s is already in use", drive);
+    }
+    if (cfg->n_virtio == VIRT_VIRTIO_SLOTS)
+        die("-device %s: all %d virtio-mmio slots are taken", type, VIRT_VIRTIO_SLOTS);
+    cfg->virtio[cfg->n_virtio++] = v;
+}
+
+static void parse_global(struct virt_config *cfg, const char *arg)
+{
+    if (!strcmp(arg, "virtio-mmio.force-legacy=false"))
+        cfg->virtio_modern = true;
+    else if (!strcmp(arg, "virtio-mmio.force-legacy=true"))
+        cfg->virtio_modern = false;
+    else
+        die("-global %s: unsupported (only virtio-mmio.force-legacy=true|false)", arg);
+}
+
 static void parse_smp(const char *arg)
 {
     const char *s = !strncmp(arg, "cpus=", 5) ? arg + 5 : arg;
@@ -229,7 +341,7 @@ int main(int argc, char **argv)
         static const char *const with_arg[] = {
             "-M", "-machine", "-cpu", "-m", "-smp", "-kernel", "-initrd", "-append", "-dtb",
             "-serial", "-semihosting-config", "-display", "-monitor", "-accel", "-qtest",
-            "-qtest-log", "-gdb", "-d", "-D", "-dfilter", NULL,
+            "-qtest-log", "-gdb", "-d", "-D", "-dfilter", "-drive", "-device", "-global", NULL,
         };
         bool known = false;
         for (const char *const *w = with_arg; *w; w++)
@@ -276,6 +388,12 @@ int main(int argc, char **argv)
             cfg.qtest = arg;
         } else if (!strcmp(opt, "-qtest-log")) {
             cfg.qtest_log = arg;
+        } else if (!strcmp(opt, "-drive")) {
+            parse_drive(&cfg, arg);
+        } else if (!strcmp(opt, "-device")) {
+            parse_device(&cfg, arg);
+        } else if (!strcmp(opt, "-global")) {
+            parse_global(&cfg, arg);
         } else if (!strcmp(opt, "-gdb")) {
             gdb_spec = strcmp(arg, "none") ? arg : NULL;
         } else if (!strcmp(opt, "-d")) {

@@ -15,7 +15,7 @@
  *   0x0902_0000 | fw_cfg                   |  (not modelled yet)
  *   0x0903_0000 | PL061 GPIO        SPI 7  |  (line 3: the power key)
  *   0x0a00_0000 +--------------------------+
- *               | 32 virtio-mmio slots,    |  (not modelled yet)
+ *               | 32 virtio-mmio slots,    |  (blk, rng)
  *               | 0x200 apart, SPI 16..47  |
  *   0x0c00_0000 | platform bus             |  (not modelled yet)
  *   0x1000_0000 | PCIe MMIO, PIO, ECAM     |  (not modelled yet)
@@ -41,6 +41,10 @@
 #include "dev/pl011.h"
 #include "dev/pl031.h"
 #include "dev/pl061.h"
+#include "backend/block.h"
+#include "dev/virtio_blk.h"
+#include "dev/virtio_mmio.h"
+#include "dev/virtio_rng.h"
 #include "gdb/gdbstub.h"
 #include "machine/boot.h"
 #include "machine/fdt.h"
@@ -59,6 +63,7 @@ static bool create_rtc(struct virt *vm, const struct virt_region *r, char *err, 
 static bool create_gpio(struct virt *vm, const struct virt_region *r, char *err, size_t errlen);
 static bool create_gpio_keys(struct virt *vm, const struct virt_region *r, char *err,
                              size_t errlen);
+static bool create_virtio(struct virt *vm, const struct virt_region *r, char *err, size_t errlen);
 
 /* In QEMU 7.2's creation order, which fixes the device tree's node order
  * (the interrupt controller comes before everything that names it). The
@@ -76,7 +81,9 @@ static const struct virt_region virt_memmap[] = {
     {"gpio", 0x09030000, 0x1000, 7, 7, create_gpio},
     /* No window: the gpio-keys node describing the power key on line 3. */
     {"gpio-keys", 0, 0, -1, 8, create_gpio_keys},
-    {"virtio-mmio", 0x0a000000, 32 * 0x200, 16, 9, NULL},
+    /* VIRT_VIRTIO_SLOTS transports of VIRTIO_MMIO_SIZE; slot i has SPI
+     * 16 + i and is QEMU's device[9 + i]. */
+    {"virtio-mmio", 0x0a000000, VIRT_VIRTIO_SLOTS * VIRTIO_MMIO_SIZE, 16, 9, create_virtio},
     {"fw-cfg", 0x09020000, 0x18, -1, -1, NULL},
     {"platform-bus", 0x0c000000, 0x02000000, 112, -1, NULL},
 };
@@ -264,10 +271,74 @@ static bool create_gpio_keys(struct virt *vm, const struct virt_region *r, char 
     return true;
 }
 
+/* The virtio device for slot `slot`, or NULL for an empty one. QEMU fills
+ * the slots from the top: the first -device gets slot 31. */
+static struct virtio_device *create_virtio_device(struct virt *vm, unsigned slot, char *err,
+                                                  size_t errlen)
+{
+    unsigned n = VIRT_VIRTIO_SLOTS - 1 - slot;
+    if (n >= vm->cfg.n_virtio)
+        return NULL;
+    const struct virt_virtio *v = &vm->cfg.virtio[n];
+    if (v->kind == VIRT_VIRTIO_RNG) {
+        vm->virtio_rng[slot] = virtio_rng_create(&vm->mem);
+        return vm->virtio_rng[slot] ? virtio_rng_device(vm->virtio_rng[slot]) : NULL;
+    }
+    int rc = block_open(v->drive->file, v->drive->readonly, &vm->disks[slot]);
+    if (rc < 0) {
+        snprintf(err, errlen, "cannot open disk image '%s': %s", v->drive->file, strerror(-rc));
+        return NULL;
+    }
+    vm->virtio_blk[slot] = virtio_blk_create(&vm->mem, vm->disks[slot],
+                                             v->serial ? v->serial : v->drive->serial);
+    return vm->virtio_blk[slot] ? virtio_blk_device(vm->virtio_blk[slot]) : NULL;
+}
+
+/* All the transports, empty or not, as QEMU always makes them. They are
+ * listed from the highest slot down so that the device tree (libfdt puts
+ * each new node first) shows the lowest address first, as QEMU's does. */
+static bool create_virtio(struct virt *vm, const struct virt_region *r, char *err, size_t errlen)
+{
+    for (int slot = VIRT_VIRTIO_SLOTS - 1; slot >= 0; slot--) {
+        struct virt_region *row = &vm->virtio_rows[slot];
+        *row = *r;
+        row->base = r->base + (uint64_t)slot * VIRTIO_MMIO_SIZE;
+        row->size = VIRTIO_MMIO_SIZE;
+        row->spi = r->spi + slot;
+        row->qom = r->qom + slot;
+        err[0] = '\0';
+        struct virtio_device *dev = create_virtio_device(vm, (unsigned)slot, err, errlen);
+        if (err[0])
+            return false;
+        vm->virtio_mmio[slot] = virtio_mmio_create(dev, !vm->cfg.virtio_modern, board_irq(vm, row));
+        if (!vm->virtio_mmio[slot]) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+        if (!place_device(vm, row, &virtio_mmio_ops, vm->virtio_mmio[slot]))
+            return false;
+    }
+    return true;
+}
+
+static void destroy_virtio(struct virt *vm)
+{
+    for (unsigned slot = 0; slot < VIRT_VIRTIO_SLOTS; slot++) {
+        if (vm->virtio_mmio[slot])
+            virtio_mmio_destroy(vm->virtio_mmio[slot]);
+        if (vm->virtio_blk[slot])
+            virtio_blk_destroy(vm->virtio_blk[slot]);
+        if (vm->virtio_rng[slot])
+            virtio_rng_destroy(vm->virtio_rng[slot]);
+        if (vm->disks[slot])
+            block_close(vm->disks[slot]);
+    }
+}
+
 /* ---- qtest ---- */
 
 /* QEMU's /machine/unattached/device[N] naming, from the rows' qom field. */
-static const struct virt_region *region_by_path(const char *path)
+static const struct virt_region *region_by_path(const struct virt *vm, const char *path)
 {
     static const char prefix[] = "/machine/unattached/device[";
     if (strncmp(path, prefix, sizeof(prefix) - 1))
@@ -276,16 +347,16 @@ static const struct virt_region *region_by_path(const char *path)
     long n = strtol(path + sizeof(prefix) - 1, &end, 10);
     if (strcmp(end, "]"))
         return NULL;
-    for (size_t i = 0; i < sizeof(virt_memmap) / sizeof(virt_memmap[0]); i++)
-        if (virt_memmap[i].qom == n && virt_memmap[i].create)
-            return &virt_memmap[i];
+    for (unsigned i = 0; i < vm->n_devs; i++)
+        if (vm->devs[i].region->qom == n)
+            return vm->devs[i].region;
     return NULL;
 }
 
 static const char *board_qtest_intercept(void *board, const char *path, bool in)
 {
     struct virt *vm = board;
-    const struct virt_region *r = region_by_path(path);
+    const struct virt_region *r = region_by_path(vm, path);
     if (!r)
         return "Unknown device";
     if (in) {
@@ -304,7 +375,7 @@ static const char *board_qtest_set_irq_in(void *board, const char *path, const c
                                           int n, int level)
 {
     struct virt *vm = board;
-    const struct virt_region *r = region_by_path(path);
+    const struct virt_region *r = region_by_path(vm, path);
     if (!r)
         return "Unknown device";
     if (name)
@@ -532,6 +603,7 @@ void virt_destroy(struct virt *vm)
         pl011_destroy(vm->uart);
     pl031_destroy(vm->rtc);
     pl061_destroy(vm->gpio);
+    destroy_virtio(vm);
     if (vm->serial)
         chardev_close(vm->serial);
     if (vm->v2m)

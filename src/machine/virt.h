@@ -28,6 +28,23 @@
 /* SPIs the GICv2m MSI frame owns, from its row's SPI on (NUM_GICV2M_SPIS). */
 #define VIRT_GICV2M_SPIS 64
 
+/* A disk image: -drive if=none,id=ID,file=F,format=raw[,readonly=on][,serial=S]. */
+struct virt_drive {
+    const char *id, *file, *serial;
+    bool readonly;
+};
+
+/* A virtio device on the virtio-mmio transports: -device virtio-*-device. */
+enum virt_virtio_kind { VIRT_VIRTIO_BLK, VIRT_VIRTIO_RNG };
+struct virt_virtio {
+    enum virt_virtio_kind kind;
+    const struct virt_drive *drive;   /* virtio-blk */
+    const char *serial;               /* virtio-blk: overrides the drive's */
+};
+
+#define VIRT_MAX_DRIVES 32
+#define VIRT_VIRTIO_SLOTS 32   /* QEMU's NUM_VIRTIO_TRANSPORTS */
+
 /* What the user asked for (QEMU's option spelling, see main.c). */
 struct virt_config {
     uint64_t ram_size;
@@ -40,12 +57,22 @@ struct virt_config {
     /* -qtest SPEC: no CPU runs; a test drives the machine over QEMU's
      * qtest protocol (src/qtest), and virtual time moves only on request. */
     const char *qtest, *qtest_log;
+    struct virt_drive drives[VIRT_MAX_DRIVES];
+    unsigned n_drives;
+    /* In command-line order; QEMU puts the first in the highest slot. */
+    struct virt_virtio virtio[VIRT_VIRTIO_SLOTS];
+    unsigned n_virtio;
+    bool virtio_modern;    /* -global virtio-mmio.force-legacy=false */
 };
 
 struct pl011;
 struct pl031;
 struct pl061;
 struct qtest;
+struct virtio_mmio;
+struct virtio_blk;
+struct virtio_rng;
+struct block_backend;
 struct gdbstub;
 struct vclock;
 struct chardev;
@@ -74,7 +101,7 @@ struct virt_device {
     void *dev;
 };
 
-#define VIRT_MAX_DEVICES 48
+#define VIRT_MAX_DEVICES 64
 
 struct virt {
     struct virt_config cfg;
@@ -85,6 +112,12 @@ struct virt {
     struct pl011 *uart;
     struct pl031 *rtc;
     struct pl061 *gpio;
+    /* The virtio-mmio slots: a transport each, with its device (if any). */
+    struct virt_region virtio_rows[VIRT_VIRTIO_SLOTS];
+    struct virtio_mmio *virtio_mmio[VIRT_VIRTIO_SLOTS];
+    struct virtio_blk *virtio_blk[VIRT_VIRTIO_SLOTS];
+    struct virtio_rng *virtio_rng[VIRT_VIRTIO_SLOTS];
+    struct block_backend *disks[VIRT_VIRTIO_SLOTS];
     struct vclock *clock;       /* virtual time for device timers */
     struct qtest *qtest;
     struct gdbstub *gdb;        /* set by main.c after virt_create, or NULL */

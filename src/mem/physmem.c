@@ -221,6 +221,17 @@ enum mem_result physmem_write(struct physmem *pm, uint64_t pa, unsigned size, ui
     return MEM_BUS_ERROR;
 }
 
+/* The widest access a byte string may use at offset off of an MMIO region
+ * with `left` bytes to go: aligned, at most the device's maximum, as QEMU
+ * splits a buffer access into the region's own access size. */
+static unsigned mmio_buf_width(const struct region *r, uint64_t off, uint64_t left)
+{
+    unsigned size = r->ops->access_max ? r->ops->access_max : 1;
+    while (size > 1 && ((off & (size - 1)) || size > left))
+        size >>= 1;
+    return size;
+}
+
 enum mem_result physmem_read_buf(struct physmem *pm, uint64_t pa, void *buf, uint64_t len)
 {
     uint8_t *out = buf;
@@ -232,8 +243,14 @@ enum mem_result physmem_read_buf(struct physmem *pm, uint64_t pa, void *buf, uin
         if (chunk > len)
             chunk = len;
         if (r->kind == REGION_MMIO) {
-            for (uint64_t i = 0; i < chunk; i++)
-                out[i] = (uint8_t)mmio_read(r, pa - r->base + i, 1);
+            for (uint64_t i = 0; i < chunk;) {
+                uint64_t off = pa - r->base + i;
+                unsigned size = mmio_buf_width(r, off, chunk - i);
+                uint64_t v = mmio_read(r, off, size);
+                for (unsigned k = 0; k < size; k++)
+                    out[i + k] = (uint8_t)(v >> (8 * k));
+                i += size;
+            }
         } else {
             memcpy(out, r->host + (pa - r->base), chunk);
         }
@@ -255,8 +272,15 @@ enum mem_result physmem_write_buf(struct physmem *pm, uint64_t pa, const void *b
         if (chunk > len)
             chunk = len;
         if (r->kind == REGION_MMIO) {
-            for (uint64_t i = 0; i < chunk; i++)
-                mmio_write(r, pa - r->base + i, 1, in[i]);
+            for (uint64_t i = 0; i < chunk;) {
+                uint64_t off = pa - r->base + i;
+                unsigned size = mmio_buf_width(r, off, chunk - i);
+                uint64_t v = 0;
+                for (unsigned k = 0; k < size; k++)
+                    v |= (uint64_t)in[i + k] << (8 * k);
+                mmio_write(r, off, size, v);
+                i += size;
+            }
         } else if (r->kind == REGION_RAM) {
             for (uint64_t p = pa & PAGE_MASK; p < pa + chunk; p += PAGE_SIZE)
                 if (region_page_has_code(r, p))

@@ -90,6 +90,16 @@ bad serial-bad-file "$tmp/dir/no/such" $V -serial "file:$tmp/dir/no/such" -kerne
 bad dumpdtb-unwritable "$tmp/dir/no/x.dtb" -M "virt,dumpdtb=$tmp/dir/no/x.dtb"
 bad semihosting-config "-semihosting-config" -M virt -semihosting-config bogus=1 -kernel "$GOOD"
 
+bad drive-no-file "file=" $V -kernel "$GOOD" -drive if=none,id=d0
+bad drive-format "qcow2" $V -kernel "$GOOD" -drive if=none,id=d0,file="$tmp/big.bin",format=qcow2
+bad drive-missing-image "$tmp/nonexistent" $V -kernel "$GOOD" \
+    -drive if=none,id=d0,file="$tmp/nonexistent",format=raw -device virtio-blk-device,drive=d0
+bad device-unknown "e1000" $V -kernel "$GOOD" -device e1000
+bad device-no-drive "id=d9" $V -kernel "$GOOD" -device virtio-blk-device,drive=d9
+bad device-drive-twice "already in use" $V -kernel "$GOOD" -drive if=none,id=d0,file="$tmp/big.bin" \
+    -device virtio-blk-device,drive=d0 -device virtio-blk-device,drive=d0
+bad global-unknown "-global" $V -kernel "$GOOD" -global foo.bar=1
+
 good help -h
 good hello-suffixes $V -m 0.5G -kernel "$GOOD"
 good dumpdtb -M "virt,dumpdtb=$tmp/ok.dtb"
