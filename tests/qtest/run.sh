@@ -26,6 +26,7 @@ for script in "$here"/*.qtest; do
     # QEMU does not exit when the test hangs up: wait for one OK/FAIL/ERR
     # per request, then end it.
     want=$(grep -c . "$tmp/req")
+    : >"$tmp/q"
     "$QEMU" -M virt -S -display none $args -qtest stdio <"$tmp/req" >"$tmp/q" 2>/dev/null &
     qpid=$!
     i=0
