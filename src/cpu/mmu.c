@@ -13,6 +13,7 @@
  */
 #include "cpu/mmu.h"
 
+#include "cpu/sysreg.h"
 #include "mem/physmem.h"
 
 /* TCR_EL1 fields (D17.2.131). */
@@ -60,12 +61,20 @@ static unsigned pa_size_bits(unsigned code)
     return bits[code & 7];
 }
 
-/* log2 of the granule from a TG0 or TG1 field. */
+/* log2 of the granule from a TG0 or TG1 field. A reserved value, or a
+ * granule ID_AA64MMFR0_EL1 says is not implemented, behaves as an
+ * IMPLEMENTATION DEFINED implemented one (D13.2.131 TCR_EL1.TG0): 4K, the
+ * choice QEMU 7.2 makes. Cortex-A57 has 4K and 64K but not 16K. */
 static unsigned granule_bits(unsigned tg, bool ttbr1)
 {
+    unsigned bits;
     if (ttbr1)
-        return tg == 1 ? 14 : tg == 3 ? 16 : 12; /* TG1: 01 16K, 10 4K, 11 64K */
-    return tg == 1 ? 16 : tg == 2 ? 14 : 12;     /* TG0: 00 4K, 01 64K, 10 16K */
+        bits = tg == 1 ? 14 : tg == 3 ? 16 : 12; /* TG1: 01 16K, 10 4K, 11 64K */
+    else
+        bits = tg == 1 ? 16 : tg == 2 ? 14 : 12; /* TG0: 00 4K, 01 64K, 10 16K */
+    if (bits == 14 && MMFR0_TGRAN16(SYSREG_ID_AA64MMFR0) == 0)
+        bits = 12;
+    return bits;
 }
 
 static bool mmu_walk(struct cpu *cpu, uint64_t va, enum mmu_access access, unsigned mmu_idx,
@@ -102,12 +111,14 @@ static bool mmu_walk(struct cpu *cpu, uint64_t va, enum mmu_access access, unsig
     uint64_t table = ttbr & 0x0000fffffffffffeull;
     bool no_el0 = false, ro = false, uxn = false, pxn = false;
     uint64_t desc;
+    /* A TTBR address out of range is an address size fault at level 0,
+     * whatever the start level (Arm ARM pseudocode; QEMU 7.2 the same). */
+    if (table >> oa_bits)
+        return mmu_fault(cpu, va, access, FSC_ADDR_SIZE_L0);
     for (;;) {
         unsigned shift = grain + (unsigned)(3 - level) * stride;
         unsigned bits = level == start ? inputsize - shift : stride;
         uint64_t index = (va >> shift) & ones64(bits);
-        if (table >> oa_bits)
-            return mmu_fault(cpu, va, access, (uint8_t)(FSC_ADDR_SIZE_L0 + level));
         if (physmem_read(cpu->mem, table + index * 8, 8, &desc) != MEM_OK)
             return mmu_fault(cpu, va, access, (uint8_t)(0x14 + level));
         if (!(desc & DESC_VALID))
@@ -118,6 +129,9 @@ static bool mmu_walk(struct cpu *cpu, uint64_t va, enum mmu_access access, unsig
             uxn |= desc & DESC_UXN_TABLE;
             pxn |= desc & DESC_PXN_TABLE;
             table = desc & DESC_OA_MASK & ~ones64(grain);
+            /* The level of the descriptor holding the address (QEMU the same). */
+            if (table >> oa_bits)
+                return mmu_fault(cpu, va, access, (uint8_t)(FSC_ADDR_SIZE_L0 + level));
             level++;
             continue;
         }
@@ -134,15 +148,17 @@ static bool mmu_walk(struct cpu *cpu, uint64_t va, enum mmu_access access, unsig
     if (!(desc & DESC_AF))
         return mmu_fault(cpu, va, access, (uint8_t)(FSC_ACCESS_FLAG_L0 + level));
 
-    /* Permissions (D8.4): AP[1] grants EL0 access, AP[2] makes it read-only;
-     * memory writable at EL0 is never executable at EL1. */
+    /* Permissions (D8.4): AP[1] grants EL0 data access, AP[2] makes it
+     * read-only; memory writable at EL0 is never executable at EL1. EL0
+     * execution depends on UXN alone, so AP[1] = 0 with UXN = 0 is
+     * execute-only memory for EL0 (QEMU 7.2 the same). */
     bool el0_access = (desc & DESC_AP_EL0) && !no_el0;
     bool read_only = (desc & DESC_AP_RO) || ro;
     bool el0_writable = el0_access && !read_only;
     unsigned prot;
     if (mmu_idx == MMU_IDX_EL0) {
         prot = el0_access ? PROT_R | (read_only ? 0 : PROT_W) : 0;
-        if (el0_access && !(desc & DESC_UXN) && !uxn)
+        if (!(desc & DESC_UXN) && !uxn)
             prot |= PROT_X;
     } else {
         prot = PROT_R | (read_only ? 0 : PROT_W);
@@ -159,6 +175,8 @@ static bool mmu_walk(struct cpu *cpu, uint64_t va, enum mmu_access access, unsig
     res->pa = oa | (va & ones64(page_bits));
     res->prot = prot;
     res->page_bits = page_bits;
+    res->attr = (uint8_t)(cpu->sys.mair_el1 >> (8 * ((desc >> 2) & 7)));
+    res->sh = (uint8_t)((desc >> 8) & 3);
     return true;
 }
 
@@ -171,6 +189,9 @@ bool mmu_translate(struct cpu *cpu, uint64_t va, enum mmu_access access, unsigne
         res->pa = va;
         res->prot = PROT_R | PROT_W | PROT_X;
         res->page_bits = 12;
+        /* Data accesses are Device-nGnRnE, Outer Shareable (D8.2.10). */
+        res->attr = 0;
+        res->sh = 2;
         return true;
     }
     return mmu_walk(cpu, va, access, mmu_idx, res);

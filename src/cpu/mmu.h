@@ -20,6 +20,8 @@ struct mmu_result {
     uint64_t pa;
     unsigned prot;        /* PROT_* the page allows for this mmu_idx */
     unsigned page_bits;   /* size of the mapping's page or block, log2 */
+    uint8_t attr;         /* memory attributes: the MAIR_EL1 byte AttrIndx selects */
+    uint8_t sh;           /* shareability: the descriptor's SH[1:0] */
 };
 
 /* Translate va for `access` in regime mmu_idx. On failure fills cpu->fault

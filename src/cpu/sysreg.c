@@ -427,18 +427,28 @@ static enum sysreg_status wr_pmevtyper(struct cpu *cpu, unsigned key, uint64_t v
 
 static enum sysreg_status op_nop(struct cpu *cpu, unsigned key, uint64_t v) { return SYSREG_OK; }
 
-/* DC ZVA: zero the 64-byte block holding the address (C5.3.x). */
+/* DC ZVA: zero the 64-byte block holding the address (C5.3.x). A fault
+ * reports the address the instruction named in FAR, not the block's
+ * (QEMU 7.2 the same). */
 static enum sysreg_status op_dc_zva(struct cpu *cpu, unsigned key, uint64_t v)
 {
     uint64_t base = v & ~63ull;
-    for (unsigned i = 0; i < 64; i += 8)
-        if (!cpu_store(cpu, base + i, 8, 0))
+    for (unsigned i = 0; i < 64; i += 8) {
+        if (!cpu_store(cpu, base + i, 8, 0)) {
+            cpu->fault.va = v;
             return SYSREG_FAULT;
+        }
+    }
     return SYSREG_OK;
 }
 
-/* AT S1E{0,1}{R,W}: stage 1 translation into PAR_EL1 (D13.2.101). The
- * memory attributes are not reported (PAR.ATTR/SH read as 0). */
+/* AT S1E{0,1}{R,W}: stage 1 translation into PAR_EL1 (D13.2.101): on
+ * success PA[47:12], the MAIR attribute byte in [63:56] and SH in [8:7];
+ * on a fault F = 1 and the fault status in FST [6:1]. Bit 11 is RES1 in
+ * both formats, and NS (bit 9) is set because with no EL3 the PE is in
+ * Non-secure state, as QEMU 7.2 reports it. */
+#define PAR_RES1 (1ull << 11)
+#define PAR_NS (1ull << 9)
 static enum sysreg_status op_at(struct cpu *cpu, unsigned key, uint64_t va)
 {
     unsigned op2 = key & 7;
@@ -447,10 +457,15 @@ static enum sysreg_status op_at(struct cpu *cpu, unsigned key, uint64_t va)
     enum mmu_access acc = (op2 & 1) ? MMU_WRITE : MMU_READ;
     unsigned idx = (op2 & 2) ? MMU_IDX_EL0 : MMU_IDX_EL1;
     if (mmu_translate(cpu, va, acc, idx, &res)) {
-        cpu->sys.par_el1 = res.pa & 0x0000fffffffff000ull;
+        /* Device and Normal Non-cacheable memory report SH = 0b10 whatever
+         * the descriptor says (QEMU 7.2 reports the descriptor's SH). */
+        bool device_or_nc = (res.attr & 0xf0) == 0 || res.attr == 0x44;
+        uint64_t sh = device_or_nc ? 2 : res.sh;
+        cpu->sys.par_el1 = (res.pa & 0x0000fffffffff000ull) | (uint64_t)res.attr << 56 |
+                           sh << 7 | PAR_NS | PAR_RES1;
     } else {
         cpu->sys.par_el1 = 1u | (uint64_t)(cpu->fault.fsc & 0x3f) << 1 |
-                           (cpu->fault.s1ptw ? 1u << 8 : 0);
+                           (cpu->fault.s1ptw ? 1u << 8 : 0) | PAR_RES1;
     }
     cpu->fault = saved;
     return SYSREG_OK;
@@ -502,7 +517,7 @@ static const struct sysreg sysregs[] = {
     /* CRC32 only: the A57's optional AES/SHA/PMULL (QEMU: 0x11120) are not
      * implemented, so they are not advertised. */
     CONST("ID_AA64ISAR0_EL1", K(3, 0, 0, 6, 0), R1, 0x00010000),
-    CONST("ID_AA64MMFR0_EL1", K(3, 0, 0, 7, 0), R1, 0x00001124),
+    CONST("ID_AA64MMFR0_EL1", K(3, 0, 0, 7, 0), R1, SYSREG_ID_AA64MMFR0),
     FN("CCSIDR_EL1", K(3, 1, 0, 0, 0), R1, NULL, rd_ccsidr, NULL),
     CONST("CLIDR_EL1", K(3, 1, 0, 0, 1), R1, 0x0a200023),
     CONST("AIDR_EL1", K(3, 1, 0, 0, 7), R1, 0),

@@ -20,6 +20,11 @@ static inline unsigned sysreg_key_of(uint32_t insn)
     return (insn >> 5) & 0xffff;
 }
 
+/* ID_AA64MMFR0_EL1 of QEMU 7.2's cortex-a57: 44-bit PA, 16-bit ASIDs,
+ * mixed endian, 4K and 64K granules but no 16K (TGran16, bits 23:20, 0). */
+#define SYSREG_ID_AA64MMFR0 0x00001124ull
+#define MMFR0_TGRAN16(v) (((v) >> 20) & 0xf)
+
 /* Generic timer frequency of QEMU's virt board: 62.5 MHz. */
 #define SYSREG_CNTFRQ 62500000ull
 
