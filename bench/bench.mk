@@ -10,3 +10,14 @@ $(BENCH_ELF): bench/bench.c bench/intloop.S bench/intloop.h $(GUEST_COMMON) $(GU
 		-o $@ $(GUEST_COMMON) bench/bench.c bench/intloop.S
 
 BENCH_DEPS += $(BENCH_ELF) $(GUEST_TRIVIAL)
+
+# FP/SIMD kernels (bench/fpsimd.c), one ELF each, built like tests/fpguest's
+# programs (FP registers allowed, -O3, SIMD&FP enabled at entry).
+BENCH_FP_CFLAGS = $(filter-out -mgeneral-regs-only -O2,$(GUEST_CFLAGS)) -O3 -fno-math-errno -Itests/guest
+$(BUILD)/bench/matmul.elf $(BUILD)/bench/scan.elf: $(BUILD)/bench/%.elf: bench/fpsimd.c \
+		tests/fpguest/fpen.S $(GUEST_COMMON) $(GUEST_HDRS) bench/bench.mk
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(BENCH_FP_CFLAGS) -DKERNEL_$(shell echo $* | tr a-z A-Z) $(GUEST_LDFLAGS) \
+		-Wl,-e,fp_entry -o $@ tests/fpguest/fpen.S $(GUEST_COMMON) bench/fpsimd.c
+
+BENCH_DEPS += $(BUILD)/bench/matmul.elf $(BUILD)/bench/scan.elf
