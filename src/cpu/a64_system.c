@@ -75,7 +75,7 @@ enum exec_status exec_WFE(struct cpu *cpu, const struct op *op)
  * SCTLR_EL1.nTWI, with ISS CV = 1, COND = 0xE, TI = 0. */
 enum exec_status exec_WFI(struct cpu *cpu, const struct op *op)
 {
-    if (cpu->irq_lines)
+    if (cpu_irq_lines(cpu))
         return EXEC_NEXT;
     if (cpu->el == 0 && !(cpu->sys.sctlr_el1 & SCTLR_NTWI))
         return take(cpu, op, EC_WFX, 1u << 24 | 0xeu << 20);

@@ -176,6 +176,13 @@ struct cpu_hooks {
     bool (*semihosting)(struct cpu *cpu);
 };
 
+/* The pending interrupt lines, read once: other threads (the GIC's sources)
+ * change them with atomic operations. */
+static inline uint32_t cpu_irq_lines(const struct cpu *cpu)
+{
+    return __atomic_load_n(&cpu->irq_lines, __ATOMIC_RELAXED);
+}
+
 #define CPU_IRQ_LINE 1u
 #define CPU_FIQ_LINE 2u
 #define CPU_SERROR_LINE 4u

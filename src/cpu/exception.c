@@ -97,7 +97,7 @@ static void take_async(struct cpu *cpu, unsigned kind)
  * even while masked. */
 bool cpu_check_interrupts(struct cpu *cpu)
 {
-    uint32_t lines = cpu->irq_lines;
+    uint32_t lines = cpu_irq_lines(cpu);
     if (lines)
         cpu->halted = false;
     if ((lines & CPU_FIQ_LINE) && !(cpu->daif & SPSR_F)) {

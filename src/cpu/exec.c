@@ -330,7 +330,7 @@ static bool run_checks(struct cpu *cpu, uint64_t limit, enum cpu_stop *why, bool
         *why = CPU_STOP_REQUEST;
         return false;
     }
-    if (cpu->irq_lines && !debug_stepping(cpu) && cpu_check_interrupts(cpu))
+    if (cpu_irq_lines(cpu) && !debug_stepping(cpu) && cpu_check_interrupts(cpu))
         *chained = false;
     if (cpu->insns >= limit) {
         *why = CPU_STOP_BUDGET;
@@ -494,7 +494,7 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         /* The slow way from one block to the next: full checks, then the
          * cached successor or a lookup. */
         bool chained = prev != NULL;
-        if (unlikely(cpu->exit_requested | cpu->stop_request | (cpu->irq_lines != 0) |
+        if (unlikely(cpu->exit_requested | cpu->stop_request | (cpu_irq_lines(cpu) != 0) |
                      (cpu->insns >= limit))) {
             enum cpu_stop why;
             if (!run_checks(cpu, limit, &why, &chained))
@@ -779,7 +779,7 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         /* The fast way to the next block: nothing to look at and a cached
          * successor that may run; anything else goes round the loop. */
         prev = may_chain ? b : NULL;
-        if (unlikely(!prev || (cpu->exit_requested | cpu->stop_request | (cpu->irq_lines != 0) |
+        if (unlikely(!prev || (cpu->exit_requested | cpu->stop_request | (cpu_irq_lines(cpu) != 0) |
                                (cpu->insns >= limit))))
             continue;
         b = block_follow(cpu, prev, cpu->pc);

@@ -217,7 +217,7 @@ static uint64_t rd_dczid(struct cpu *cpu, unsigned key)
 
 static uint64_t rd_isr(struct cpu *cpu, unsigned key)
 {
-    uint32_t l = cpu->irq_lines;
+    uint32_t l = cpu_irq_lines(cpu);
     return ((l & CPU_SERROR_LINE) ? SPSR_A : 0) | ((l & CPU_IRQ_LINE) ? SPSR_I : 0) |
            ((l & CPU_FIQ_LINE) ? SPSR_F : 0);
 }

@@ -548,7 +548,7 @@ static void wait_for_interrupt(struct virt *vm)
         until.tv_nsec -= 1000000000L;
     }
     pthread_mutex_lock(&vm->wake_lock);
-    while ((vm->cpu_off || !(cpu->irq_lines || cpu->stop_request)) && !cpu->exit_requested)
+    while ((vm->cpu_off || !(cpu_irq_lines(cpu) || cpu->stop_request)) && !cpu->exit_requested)
         if (pthread_cond_timedwait(&vm->wake, &vm->wake_lock, &until) == ETIMEDOUT)
             break;
     pthread_mutex_unlock(&vm->wake_lock);
@@ -567,7 +567,7 @@ int virt_run(struct virt *vm)
         uint64_t budget = 1u << 24;
         if (vm->gdb && !(budget = gdb_before_run(vm->gdb, budget)))
             return 0;   /* killed from the debugger, as QEMU exits */
-        if (vm->cpu_off || (cpu->halted && !cpu->irq_lines && !cpu->stop_request)) {
+        if (vm->cpu_off || (cpu->halted && !cpu_irq_lines(cpu) && !cpu->stop_request)) {
             wait_for_interrupt(vm);
             continue;
         }
