@@ -3,10 +3,12 @@
 # given flavour ("cloud-arm64" or "arm64", unsigned build) and the static
 # busybox under CACHE, fetched with `apt-get download` and unpacked with
 # dpkg-deb. Leaves CACHE/FLAVOUR/vmlinuz, CACHE/FLAVOUR/modules (the
-# kernel's /lib/modules/<version>) and CACHE/busybox. Anything already in
+# kernel's /lib/modules/<version>, trimmed to the modules the initramfs
+# may carry) and CACHE/busybox. Anything already in
 # the cache is used as it is: nothing is fetched twice.
 set -eu
 cache=$1 flavour=$2
+modlist=$(cd "$(dirname "$0")/.." && pwd)/tests/linux/modules.list
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 
@@ -44,6 +46,11 @@ mkdir -p "$cache/$flavour"
 cp root/boot/vmlinuz-* "$cache/$flavour/vmlinuz.tmp"
 rm -rf "$cache/$flavour/modules"
 mv root/lib/modules/* "$cache/$flavour/modules"
+# Keep only the modules an initramfs may carry (tests/linux/modules.list):
+# the rest is hundreds of megabytes nobody loads.
+find "$cache/$flavour/modules/kernel" -name '*.ko' | while read -r ko; do
+    grep -qx "$(basename "$ko" .ko)" "$modlist" || rm -f "$ko"
+done
 mv "$cache/$flavour/vmlinuz.tmp" "$cache/$flavour/vmlinuz"
 
 if [ ! -f "$cache/busybox" ]; then

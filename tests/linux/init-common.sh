@@ -1,5 +1,6 @@
 # Sourced by both /init scripts: busybox applets, the usual mounts, and the
-# virtio modules Debian's cloud kernel builds as modules.
+# virtio modules the kernel builds as modules (all of them in the cloud
+# flavour; the generic one builds virtio and virtio_ring in).
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
