@@ -21,3 +21,9 @@ $(BUILD)/bench/matmul.elf $(BUILD)/bench/scan.elf: $(BUILD)/bench/%.elf: bench/f
 		-Wl,-e,fp_entry -o $@ tests/fpguest/fpen.S $(GUEST_COMMON) bench/fpsimd.c
 
 BENCH_DEPS += $(BUILD)/bench/matmul.elf $(BUILD)/bench/scan.elf
+
+# Boot-to-init of Debian's cloud-arm64 kernel (tests/linux/linux.mk builds
+# the kernel cache and this initramfs, whose /init is tests/linux/init-boot).
+BENCH_LINUX_KERNEL := $(GUEST_CACHE)/cloud-arm64/vmlinuz
+BENCH_LINUX_INITRD := $(LINUX_DIR)/cloud-arm64/initrd-boot.gz
+BENCH_DEPS += $(BENCH_LINUX_KERNEL) $(BENCH_LINUX_INITRD)

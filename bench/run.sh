@@ -105,4 +105,53 @@ run_bench() {
 run_bench "integer" "$ELF"
 run_bench "fp matmul" "$BUILD/bench/matmul.elf"
 run_bench "simd scan" "$BUILD/bench/scan.elf"
+
+# Boot-to-init of Debian's cloud-arm64 kernel: seconds from starting the
+# emulator to the first line /init prints, and to its exit after power-off
+# (best of RUNS each).
+LINUX_KERNEL=${LINUX_KERNEL:-build/guest-cache/cloud-arm64/vmlinuz}
+LINUX_INITRD=${LINUX_INITRD:-$BUILD/linux/cloud-arm64/initrd-boot.gz}
+boot_times() {
+    best_init="" best_off=""
+    i=0
+    while [ "$i" -lt "$RUNS" ]; do
+        t0=$(now)
+        timeout "$LIMIT" $1 -M virt -cpu cortex-a57 -m 512M -nographic -kernel "$LINUX_KERNEL" \
+            -initrd "$LINUX_INITRD" -append "console=ttyAMA0 panic=-1" </dev/null 2>&1 |
+            while IFS= read -r line; do
+                case $line in *LINUX-INIT-STARTED*) now >"$tmp/init.t" ;; esac
+            done
+        t2=$(now)
+        [ -s "$tmp/init.t" ] || { echo "bench: $1 did not reach /init" >&2; return; }
+        t1=$(cat "$tmp/init.t")
+        rm -f "$tmp/init.t"
+        best_init=$(awk -v a="$best_init" -v b="$(( t1 - t0 ))" 'BEGIN { b /= 1e9; print (a == "" || b < a) ? b : a }')
+        best_off=$(awk -v a="$best_off" -v b="$(( t2 - t0 ))" 'BEGIN { b /= 1e9; print (a == "" || b < a) ? b : a }')
+        i=$((i + 1))
+    done
+    echo "$best_init $best_off"
+}
+if [ -f "$LINUX_KERNEL" ] && [ -f "$LINUX_INITRD" ]; then
+    echo "== linux boot (Debian cloud-arm64 to /init, and to power-off)"
+    printf '%-9s %9s %9s\n' emulator "init(s)" "off(s)"
+    for n in $names; do
+        [ "$n" = qemu ] && emu=$QEMU || emu=$ARMVIRT
+        t=$(boot_times "$emu")
+        if [ -z "$t" ]; then
+            status=1
+            continue
+        fi
+        echo "$t" >"$tmp/$n.boot"
+        printf '%-9s %9.2f %9.2f\n' "$n" $t
+    done
+    if [ -f "$tmp/qemu.boot" ] && [ -f "$tmp/armvirt.boot" ]; then
+        awk -v a="$(cat "$tmp/armvirt.boot")" -v q="$(cat "$tmp/qemu.boot")" 'BEGIN {
+            split(a, x, " "); split(q, y, " ")
+            printf "ratio armvirt/qemu (time, boot to init): %.2f, to power-off: %.2f (below 1: armvirt is faster)\n",
+                x[1] / y[1], x[2] / y[2] }'
+    fi
+else
+    echo "bench: $LINUX_KERNEL or $LINUX_INITRD missing: no boot benchmark"
+    status=1
+fi
 exit $status

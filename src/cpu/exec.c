@@ -79,7 +79,7 @@ enum fast_kind {
     FAST_MOV_REG,
     FAST_AND_IMM, FAST_ORR_IMM, FAST_EOR_IMM, FAST_SET_IMM, FAST_MOVK,
     FAST_ADD_IMM_W, FAST_SUB_IMM_W,
-    FAST_CSEL, FAST_MADD, FAST_MUL,
+    FAST_CSEL, FAST_CSINC, FAST_MADD, FAST_MUL, FAST_UBFM,
     FAST_LDR_IMM, FAST_STR_IMM, FAST_LDR_REG, FAST_STR_REG, FAST_LDP, FAST_STP,
     FAST_LDR_W_IMM, FAST_STR_W_IMM, FAST_LDRB_IMM, FAST_STRB_IMM, FAST_STP_PRE, FAST_LDP_POST,
     FAST_B, FAST_BL, FAST_B_COND, FAST_CBZ, FAST_CBNZ, FAST_TBZ, FAST_TBNZ, FAST_RET,
@@ -134,8 +134,11 @@ static uint8_t op_fast_kind(struct op *op)
     FAST_IF(ADD_imm_w, dn, FAST_ADD_IMM_W)
     FAST_IF(SUB_imm_w, dn, FAST_SUB_IMM_W)
     FAST_IF(CSEL_x, dnm, FAST_CSEL)
+    FAST_IF(CSINC_x, !d31, FAST_CSINC)   /* CSET and CINC read XZR: reg_read */
     FAST_IF(MADD_x, dnm && op->ra != 31, FAST_MADD)
     FAST_IF(MADD_x, dnm && op->ra == 31, FAST_MUL)
+    FAST_IF(MUL_x, dnm, FAST_MUL)
+    FAST_IF(UBFM_x, !d31, FAST_UBFM)     /* LSL, LSR, UBFX by immediate */
     /* Loads and stores: the base may be SP; a loaded register is not XZR. */
     FAST_IF(LDR_x_imm, !d31, FAST_LDR_IMM)
     FAST_IF(STR_x_imm, true, FAST_STR_IMM)
@@ -460,6 +463,8 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         [FAST_ADD_IMM_W] = &&L_FAST_ADD_IMM_W,
         [FAST_SUB_IMM_W] = &&L_FAST_SUB_IMM_W,
         [FAST_CSEL] = &&L_FAST_CSEL,
+        [FAST_CSINC] = &&L_FAST_CSINC,
+        [FAST_UBFM] = &&L_FAST_UBFM,
         [FAST_MADD] = &&L_FAST_MADD,
         [FAST_MUL] = &&L_FAST_MUL,
         [FAST_LDR_IMM] = &&L_FAST_LDR_IMM,
@@ -577,6 +582,13 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 NEXT();
             CASE(FAST_CSEL): /* op->imm: the condition's truth table over NZCV */
                 X(rd) = (op->imm >> (cpu->nzcv >> 28)) & 1 ? X(rn) : X(rm);
+                NEXT();
+            CASE(FAST_CSINC):
+                X(rd) = (op->imm >> (cpu->nzcv >> 28)) & 1 ? reg_read(cpu, op->rn)
+                                                            : reg_read(cpu, op->rm) + 1;
+                NEXT();
+            CASE(FAST_UBFM): /* exec_UBFM_x: a = rotation, imm = mask */
+                X(rd) = alu_ror64(reg_read(cpu, op->rn), op->a) & (uint64_t)op->imm;
                 NEXT();
             CASE(FAST_MADD):
                 X(rd) = X(ra) + X(rn) * X(rm);
