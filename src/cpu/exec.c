@@ -79,7 +79,8 @@ enum fast_kind {
     FAST_MOV_REG,
     FAST_AND_IMM, FAST_ORR_IMM, FAST_EOR_IMM, FAST_SET_IMM, FAST_MOVK,
     FAST_ADD_IMM_W, FAST_SUB_IMM_W,
-    FAST_CSEL, FAST_CSINC, FAST_MADD, FAST_MUL, FAST_UBFM,
+    FAST_CSEL, FAST_CSINC, FAST_MADD, FAST_MUL, FAST_UBFM, FAST_SBFM,
+    FAST_ADDS_IMM_W, FAST_SUBS_IMM_W,
     FAST_LDR_IMM, FAST_STR_IMM, FAST_LDR_REG, FAST_STR_REG, FAST_LDP, FAST_STP,
     FAST_LDR_W_IMM, FAST_STR_W_IMM, FAST_LDRB_IMM, FAST_STRB_IMM, FAST_STP_PRE, FAST_LDP_POST,
     FAST_B, FAST_BL, FAST_B_COND, FAST_CBZ, FAST_CBNZ, FAST_TBZ, FAST_TBNZ, FAST_RET,
@@ -139,6 +140,9 @@ static uint8_t op_fast_kind(struct op *op)
     FAST_IF(MADD_x, dnm && op->ra == 31, FAST_MUL)
     FAST_IF(MUL_x, dnm, FAST_MUL)
     FAST_IF(UBFM_x, !d31, FAST_UBFM)     /* LSL, LSR, UBFX by immediate */
+    FAST_IF(SBFM_x, !d31, FAST_SBFM)     /* ASR, SXTW, SBFX by immediate */
+    FAST_IF(ADDS_imm_w, true, FAST_ADDS_IMM_W)
+    FAST_IF(SUBS_imm_w, true, FAST_SUBS_IMM_W)   /* and CMP (32-bit) */
     /* Loads and stores: the base may be SP; a loaded register is not XZR. */
     FAST_IF(LDR_x_imm, !d31, FAST_LDR_IMM)
     FAST_IF(STR_x_imm, true, FAST_STR_IMM)
@@ -465,6 +469,9 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         [FAST_CSEL] = &&L_FAST_CSEL,
         [FAST_CSINC] = &&L_FAST_CSINC,
         [FAST_UBFM] = &&L_FAST_UBFM,
+        [FAST_SBFM] = &&L_FAST_SBFM,
+        [FAST_ADDS_IMM_W] = &&L_FAST_ADDS_IMM_W,
+        [FAST_SUBS_IMM_W] = &&L_FAST_SUBS_IMM_W,
         [FAST_MADD] = &&L_FAST_MADD,
         [FAST_MUL] = &&L_FAST_MUL,
         [FAST_LDR_IMM] = &&L_FAST_LDR_IMM,
@@ -589,6 +596,19 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 NEXT();
             CASE(FAST_UBFM): /* exec_UBFM_x: a = rotation, imm = mask */
                 X(rd) = alu_ror64(reg_read(cpu, op->rn), op->a) & (uint64_t)op->imm;
+                NEXT();
+            CASE(FAST_SBFM): { /* exec_SBFM_x */
+                uint64_t bot = alu_ror64(reg_read(cpu, op->rn), op->a) & (uint64_t)op->imm;
+                X(rd) = (uint64_t)((int64_t)(bot << op->b) >> op->b);
+                NEXT();
+            }
+            CASE(FAST_ADDS_IMM_W): /* exec_ADDS_imm_w; rd may be WZR (CMN) */
+                reg_write(cpu, op->rd,
+                          alu_adds32(cpu, (uint32_t)reg_read_sp(cpu, op->rn), (uint32_t)op->imm, 0));
+                NEXT();
+            CASE(FAST_SUBS_IMM_W): /* exec_SUBS_imm_w; rd may be WZR (CMP) */
+                reg_write(cpu, op->rd,
+                          alu_adds32(cpu, (uint32_t)reg_read_sp(cpu, op->rn), ~(uint32_t)op->imm, 1));
                 NEXT();
             CASE(FAST_MADD):
                 X(rd) = X(ra) + X(rn) * X(rm);
