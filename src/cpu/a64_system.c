@@ -8,6 +8,7 @@
  */
 #include "cpu/op.h"
 #include "cpu/sysreg.h"
+#include "trace/log.h"
 
 #define ESR_IL (1u << 25)
 #define ESR_EC_SHIFT 26
@@ -152,12 +153,20 @@ enum exec_status exec_MSR_imm(struct cpu *cpu, const struct op *op)
 
 /* ---- MRS, MSR (register), SYS, SYSL ---- */
 
-/* Look the register up once; a key with no row is UNDEFINED. */
+/* Look the register up once; a key with no row is UNDEFINED, and logged
+ * under -d unimp when decoded, as QEMU does at translation. */
 bool prep_sysreg(struct op *op)
 {
     const struct sysreg *r = sysreg_find(sysreg_key_of(op->insn));
-    if (!r)
+    if (!r) {
+        uint32_t i = op->insn;
+        log_cat(LOG_UNIMP,
+                "%s access to unsupported AArch64 system register op0:%u op1:%u crn:%u "
+                "crm:%u op2:%u\n",
+                (i >> 21) & 1 ? "read" : "write", 2 + ((i >> 19) & 1), (i >> 16) & 7,
+                (i >> 12) & 15, (i >> 8) & 15, (i >> 5) & 7);
         return false;
+    }
     op->imm = (int64_t)(intptr_t)r;
     return true;
 }
