@@ -81,6 +81,19 @@ else
     echo "PASS trace/dfilter"
 fi
 
+# -d unimp: the line for an unmodelled system register, as QEMU words it.
+UNIMP=$BUILD/tests/trace/unimp.elf
+timeout 30 $QEMU $OPTS -kernel "$UNIMP" -d unimp -D "$tmp/q.unimp" </dev/null >/dev/null 2>&1
+timeout 30 "$BUILD/armvirt" $OPTS -kernel "$UNIMP" -d unimp -D "$tmp/a.unimp" </dev/null >/dev/null 2>&1
+q=$(grep 'system register' "$tmp/q.unimp")
+if [ -z "$q" ]; then
+    echo "FAIL trace/unimp: no line from qemu"
+elif [ "$q" != "$(grep 'system register' "$tmp/a.unimp")" ]; then
+    echo "FAIL trace/unimp: armvirt '$(grep 'system register' "$tmp/a.unimp")', qemu '$q'"
+else
+    echo "PASS trace/unimp"
+fi
+
 # Bad -d / -dfilter: one line, status 2.
 for args in "-d nosuchitem" "-dfilter 0x10+" "-dfilter 5..1" "-D /nonexistent/dir/log"; do
     # shellcheck disable=SC2086
