@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "dev/primecell.h"
+#include "trace/log.h"
 #include "machine/vclock.h"
 
 /* Register offsets (TRM table 3-1). */
@@ -102,7 +103,9 @@ static uint64_t pl031_read(void *dev, uint64_t offset, unsigned size)
     case RTCIMSC: val = rtc->imsc; break;
     case RTCRIS: val = rtc->ris; break;
     case RTCMIS: val = rtc->ris & rtc->imsc; break;
-    default: break;
+    default:
+        log_cat(LOG_GUEST_ERROR, "pl031: read of bad offset 0x%llx\n", (unsigned long long)offset);
+        break;
     }
     pthread_mutex_unlock(&rtc->lock);
     return val;
@@ -131,7 +134,12 @@ static void pl031_write(void *dev, uint64_t offset, unsigned size, uint64_t valu
         rtc->ris &= ~v;
         pl031_update(rtc);
         break;
-    default:   /* RTCCR (always running), read-only and unknown offsets */
+    case RTCCR:   /* always running: writes are ignored */
+        break;
+    default:
+        log_cat(LOG_GUEST_ERROR, "pl031: write to %s offset 0x%llx\n",
+                offset <= RTCMIS || offset >= PRIMECELL_ID_BASE ? "read-only" : "bad",
+                (unsigned long long)offset);
         break;
     }
     pthread_mutex_unlock(&rtc->lock);

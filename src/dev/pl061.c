@@ -22,6 +22,7 @@
 #include <stdlib.h>
 
 #include "dev/primecell.h"
+#include "trace/log.h"
 
 #define GPIODATA_END 0x400   /* 0x000-0x3fc, masked by address bits [9:2] */
 #define GPIODIR 0x400
@@ -83,7 +84,10 @@ static uint64_t pl061_read(void *dev, uint64_t offset, unsigned size)
         case GPIORIS: val = g->ris; break;
         case GPIOMIS: val = g->ris & g->ie; break;
         case GPIOAFSEL: val = g->afsel; break;
-        default: break;
+        default:
+            log_cat(LOG_GUEST_ERROR, "pl061: read of bad offset 0x%llx\n",
+                    (unsigned long long)offset);
+            break;
         }
     }
     pthread_mutex_unlock(&g->lock);
@@ -107,7 +111,12 @@ static void pl061_write(void *dev, uint64_t offset, unsigned size, uint64_t valu
         case GPIOIE: g->ie = v; break;
         case GPIOIC: g->ris &= (uint8_t)~v; break;
         case GPIOAFSEL: g->afsel = v; break;
-        default: break;   /* read-only and unknown offsets */
+        default:
+            log_cat(LOG_GUEST_ERROR, "pl061: write to %s offset 0x%llx\n",
+                    offset == GPIORIS || offset == GPIOMIS || offset >= PRIMECELL_ID_BASE
+                        ? "read-only" : "bad",
+                    (unsigned long long)offset);
+            break;
         }
     }
     pl061_update(g);
