@@ -8,6 +8,8 @@
  * UNDEFINED except as the semihosting call; BRK and SVC go to EL1.
  */
 #include "cpu/op.h"
+#include "trace/log.h"
+#include "trace/trace.h"
 
 #define ESR_IL (1u << 25)
 #define ESR_EC_SHIFT 26
@@ -200,6 +202,8 @@ static enum exec_status firmware_call(struct cpu *cpu, const struct op *op, bool
         cpu->pc = saved_pc;
         return EXEC_UNDEF;
     }
+    if (log_enabled(LOG_INT))
+        trace_psci_call(cpu, smc, imm16_of(op));
     return after_service(cpu);
 }
 
@@ -229,6 +233,8 @@ enum exec_status exec_HLT(struct cpu *cpu, const struct op *op)
         return EXEC_UNDEF;
     uint64_t saved_pc = cpu->pc;
     cpu->pc = op->pc + 4;
+    if (log_enabled(LOG_INT))
+        trace_semihosting_call(cpu);
     if (!cpu->hooks->semihosting(cpu)) {
         cpu->pc = saved_pc;
         return EXEC_UNDEF;

@@ -99,13 +99,16 @@ void trace_semihosting_call(const struct cpu *cpu)
     log_unlock();
 }
 
-void trace_psci_call(const struct cpu *cpu, bool smc)
+void trace_psci_call(const struct cpu *cpu, bool smc, uint16_t imm)
 {
     unsigned target = smc ? 3 : 2;
     log_lock();
     log_printf_locked("Taking exception %u [%s] on CPU %u\n", smc ? 13u : 11u,
                       smc ? "Secure Monitor Call" : "Hypervisor Call", cpu->index);
     log_printf_locked("...from EL%u to EL%u\n", (unsigned)cpu->el, target);
+    /* The syndrome the call has: EC HVC64/SMC64, IL, imm16. */
+    log_printf_locked("...with ESR 0x%x/0x%" PRIx32 "\n", smc ? EC_SMC64 : EC_HVC64,
+                      (uint32_t)(smc ? EC_SMC64 : EC_HVC64) << 26 | 1u << 25 | imm);
     log_printf_locked("...handled as PSCI call\n");
     log_unlock();
 }

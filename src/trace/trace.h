@@ -36,6 +36,6 @@ void trace_exception(const struct cpu *cpu, unsigned from_el, uint32_t esr, bool
  * exception, logged as QEMU does ("Taking exception 16 [Semihosting call]",
  * "Taking exception 11 [Hypervisor Call] ... handled as PSCI call"). */
 void trace_semihosting_call(const struct cpu *cpu);
-void trace_psci_call(const struct cpu *cpu, bool smc);
+void trace_psci_call(const struct cpu *cpu, bool smc, uint16_t imm);
 
 #endif
