@@ -87,6 +87,10 @@ void diff_core_run(struct diff_core *dc, const struct diff_case *c, struct diff_
     memcpy(cpu->x, c->init.x, sizeof(c->init.x));
     cpu->sp = c->init.sp;
     cpu->nzcv = c->init.nzcv & 0xf0000000u;
+    memcpy(cpu->v, c->init.v, sizeof(c->init.v));
+    cpu->fpcr = c->init.fpcr;
+    cpu->fpsr = c->init.fpsr;
+    cpu->sys.cpacr_el1 = (uint64_t)(c->fpen & 3) << 20;
     cpu->pc = c->code_addr;
     cpu->el = 1;
     cpu->spsel = 1;
@@ -99,6 +103,9 @@ void diff_core_run(struct diff_core *dc, const struct diff_case *c, struct diff_
     r->st.sp = cpu->sp;
     r->st.nzcv = cpu->nzcv;
     r->st.pc = cpu->pc;
+    memcpy(r->st.v, cpu->v, sizeof(r->st.v));
+    r->st.fpcr = cpu->fpcr;
+    r->st.fpsr = cpu->fpsr;
     if (cpu->sys.esr_el1 != ESR_UNTOUCHED) {
         r->exc = exc_of_esr(cpu->sys.esr_el1);
         r->exc_detail = (uint32_t)cpu->sys.esr_el1;

@@ -12,9 +12,10 @@
  * report a struct diff_result; the driver compares the two.
  *
  * Everything both sides must agree on -- the memory layout, the state and
- * result records, the memory image -- lives here and in diff_mem.c, so
- * adding FP/SIMD state (V0-V31, FPCR, FPSR) means extending struct
- * diff_state, the two runners' copy-in/copy-out and diff_compare_state().
+ * result records, the memory image -- lives here and in diff_mem.c. The
+ * state compared is the integer state plus V0-V31, FPCR and FPSR; SIMD&FP
+ * access is enabled on both sides (CPACR_EL1.FPEN = 11) unless a case asks
+ * for the trap (diff_case.fpen).
  */
 #ifndef ARMVIRT_DIFF_H
 #define ARMVIRT_DIFF_H
@@ -45,14 +46,25 @@
 #define DIFF_PATCH_SIZE 64
 #define DIFF_MAX_MEMDIFF 64
 
-/* The architectural state compared after a case. FP/SIMD goes here later. */
+/* The architectural state compared after a case. */
 struct diff_state {
     uint64_t x[31];
     uint64_t sp;
     uint64_t pc;
     uint32_t nzcv;      /* bits 31..28 */
+    uint32_t fpcr;      /* cases start with only AHP, DN, FZ, RMode set (bits 26..22) */
+    uint32_t fpsr;      /* cumulative flags IOC..IXC, IDC and QC */
     uint32_t pad;
+    uint64_t v[32][2];  /* V0-V31, [0] = bits 63..0 */
 };
+
+/* FPCR and FPSR fields (Arm ARM C5.2.7, C5.2.8). */
+#define DIFF_FPCR_AHP (1u << 26)
+#define DIFF_FPCR_DN (1u << 25)
+#define DIFF_FPCR_FZ (1u << 24)
+#define DIFF_FPCR_RMODE_SHIFT 22
+#define DIFF_FPSR_QC (1u << 27)
+#define DIFF_FPSR_FLAGS 0x9fu   /* IDC, IXC, UFC, OFC, DZC, IOC */
 
 /* How a case ended. Each side maps its own way of reporting onto these;
  * anything it cannot name is DIFF_EXC_OTHER. */
@@ -78,6 +90,7 @@ struct diff_case {
     uint32_t ninsn;
     uint32_t group;
     uint32_t patch_off;          /* DIFF_PATCH_SIZE random bytes written at RAM + patch_off */
+    uint32_t fpen;               /* CPACR_EL1.FPEN for the case: 3 unless testing the trap */
     uint8_t patch[DIFF_PATCH_SIZE];
     struct diff_state init;      /* pc is ignored: the case starts at code_addr */
 };

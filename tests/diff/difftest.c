@@ -1,10 +1,11 @@
 /*
  * difftest: differential CPU test of armvirt's core against Unicorn.
  *
- *   difftest [-n CASES] [-s SEED] [-g GROUP] [-c CASE] [-v] [-o ORACLE]
+ *   difftest [-n CASES] [-s SEED] [-f FAMILIES] [-g GROUP] [-c CASE] [-v] [-o ORACLE]
  *
  * Generates CASES cases (default 200000) spread evenly over the groups of
- * gen.c (or only GROUP), sends them in batches to the Unicorn oracle
+ * gen.c (or only GROUP, or only the groups of FAMILIES: a comma-separated
+ * list of int, fp, simd, simdfp), sends them in batches to the Unicorn oracle
  * (diff-oracle, a separate program: see diff.h for why) while running the
  * same batch on armvirt's core, and compares the results (compare.c).
  * Prints one line per group, "PASS diff/<group>: ..." or "FAIL diff/<group>:
@@ -41,7 +42,8 @@ struct oracle_proc {
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: difftest [-n CASES] [-s SEED] [-g GROUP] [-c CASE] [-v] [-o ORACLE]\n");
+    fprintf(stderr, "usage: difftest [-n CASES] [-s SEED] [-f int,fp,simd,simdfp] [-g GROUP] [-c CASE] [-v] "
+                    "[-o ORACLE]\n");
     exit(2);
 }
 
@@ -99,6 +101,32 @@ static char *default_oracle(const char *argv0)
     return p;
 }
 
+static unsigned parse_families(const char *arg)
+{
+    static const struct {
+        const char *name;
+        unsigned mask;
+    } fams[] = {{"int", DIFF_FAM_INT},
+                {"fp", DIFF_FAM_FP},
+                {"simd", DIFF_FAM_SIMD},
+                {"simdfp", DIFF_FAM_SIMDFP}};
+    unsigned mask = 0;
+    while (*arg) {
+        size_t len = strcspn(arg, ",");
+        unsigned i;
+        for (i = 0; i < sizeof(fams) / sizeof(fams[0]); i++)
+            if (strlen(fams[i].name) == len && strncmp(arg, fams[i].name, len) == 0)
+                break;
+        if (i == sizeof(fams) / sizeof(fams[0])) {
+            fprintf(stderr, "difftest: -f takes int, fp, simd, simdfp (comma-separated)\n");
+            exit(2);
+        }
+        mask |= fams[i].mask;
+        arg += len + (arg[len] == ',');
+    }
+    return mask;
+}
+
 static int find_group(const char *name)
 {
     for (unsigned g = 0; g < diff_group_count; g++)
@@ -107,17 +135,93 @@ static int find_group(const char *name)
     return -1;
 }
 
+/* Where the cases of a run come from: case ids 0..n-1 (or the one case
+ * `only`), id to group through sel[id % nsel]. */
+struct batch_source {
+    uint64_t seed, n, only;
+    const unsigned *sel;
+    unsigned nsel;
+    uint64_t next;
+};
+
+static uint32_t batch_generate(struct batch_source *src, struct diff_case *cases)
+{
+    uint64_t left = src->n - src->next;
+    uint32_t count = (uint32_t)(left < DIFF_BATCH ? left : DIFF_BATCH);
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t id = src->only != UINT64_MAX ? src->only : src->next + i;
+        diff_gen_case(src->seed, id, src->sel[id % src->nsel], &cases[i]);
+    }
+    src->next += count;
+    return count;
+}
+
+static int batch_send(struct oracle_proc *op, const struct diff_case *cases, uint32_t count)
+{
+    if (fwrite(&count, sizeof(count), 1, op->to) != 1 ||
+        fwrite(cases, sizeof(cases[0]), count, op->to) != count || fflush(op->to)) {
+        fprintf(stderr, "difftest: the oracle stopped reading\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* FP/SIMD cases by FPCR.{DN, FZ, RMode} (bits 25:22), to show every
+ * setting was run. */
+static uint64_t fpcr_settings[16];
+
+/* Compare one case, count it, and print it if it failed (or -v). */
+static void tally(const struct diff_case *c, const struct diff_result *ours,
+                  const struct diff_result *ref, struct group_stats *stats, unsigned *shown,
+                  bool verbose, const char *argv0, uint64_t seed)
+{
+    struct group_stats *s = &stats[c->group];
+    const char *why;
+    enum diff_verdict v = diff_compare(c, ours, ref, &why);
+    s->cases++;
+    s->exc[ref->exc]++;
+    if (diff_groups[c->group].family != DIFF_FAM_INT)
+        fpcr_settings[c->init.fpcr >> 22 & 15]++;
+    if (ref->exc != DIFF_EXC_NONE || ours->exc != DIFF_EXC_NONE)
+        s->faulting++;
+    if (ref->nmem)
+        s->wrote++;
+    switch (v) {
+    case DIFF_MATCH: break;
+    case DIFF_UNPREDICTABLE: s->unpredictable++; break;
+    case DIFF_KNOWN: s->known++; break;
+    case DIFF_MISMATCH:
+        if (!s->any_bad)
+            s->first_bad = c->id;
+        s->any_bad = true;
+        s->mismatches++;
+        break;
+    }
+    if (v != DIFF_MISMATCH && !verbose)
+        return;
+    const char *gname = diff_groups[c->group].name;
+    if (v == DIFF_MISMATCH && shown[c->group]++ >= MAX_SHOWN_PER_GROUP && !verbose)
+        return;
+    printf("%s diff/%s case %" PRIu64 "%s%s\n", v == DIFF_MISMATCH ? "mismatch" : "case", gname,
+           c->id, why ? ": " : "", why ? why : "");
+    diff_report(stdout, c, ours, ref);
+    printf("    rerun: %s -s %" PRIu64 " -g %s -c %" PRIu64 "\n", argv0, seed, gname, c->id);
+}
+
 int main(int argc, char **argv)
 {
     uint64_t n = 200000, seed = (uint64_t)time(NULL), only_case = 0;
     bool have_case = false, verbose = false;
     int only_group = -1;
+    unsigned families = DIFF_FAM_INT | DIFF_FAM_FP | DIFF_FAM_SIMD | DIFF_FAM_SIMDFP;
+    const char *family_arg = NULL;
     char *oracle_path = NULL, *oracle_alloc = NULL;
     int opt;
-    while ((opt = getopt(argc, argv, "n:s:g:c:vo:")) != -1) {
+    while ((opt = getopt(argc, argv, "n:s:f:g:c:vo:")) != -1) {
         switch (opt) {
         case 'n': n = strtoull(optarg, NULL, 0); break;
         case 's': seed = strtoull(optarg, NULL, 0); break;
+        case 'f': families = parse_families(optarg); family_arg = optarg; break;
         case 'g':
             only_group = find_group(optarg);
             if (only_group < 0) {
@@ -142,8 +246,20 @@ int main(int argc, char **argv)
         n = 1;
         verbose = true;
     }
+    /* The groups cases are spread over, in table order: case id goes to
+     * sel[id % nsel], so a case is found again from its id and the -f or
+     * -g it ran under. */
+    static unsigned sel[256];
+    unsigned nsel = 0;
+    for (unsigned g = 0; g < diff_group_count && nsel < 256; g++)
+        if (only_group >= 0 ? (int)g == only_group : (diff_groups[g].family & families) != 0)
+            sel[nsel++] = g;
+    if (!nsel) {
+        fprintf(stderr, "difftest: no groups selected\n");
+        return 2;
+    }
     printf("difftest: seed %" PRIu64 ", %" PRIu64 " cases, %s\n", seed, n,
-           only_group < 0 ? "all groups" : diff_groups[only_group].name);
+           only_group >= 0 ? diff_groups[only_group].name : family_arg ? family_arg : "all groups");
 
     /* A dead oracle must show as an error, not kill us with SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
@@ -158,65 +274,33 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    static struct diff_case cases[DIFF_BATCH];
+    /* Two batches in flight: while the oracle runs batch k, this side runs
+     * it on armvirt and generates batch k+1, which goes to the oracle as
+     * soon as its results for k are in; batch k is compared after that, so
+     * the oracle never waits for the comparison. */
+    static struct diff_case cases[2][DIFF_BATCH];
     static struct diff_result ours[DIFF_BATCH], ref[DIFF_BATCH];
-    static struct group_stats stats[64];
-    unsigned shown[64] = {0};
-    uint64_t next = 0;
-    while (next < n) {
-        uint32_t count = (uint32_t)(n - next < DIFF_BATCH ? n - next : DIFF_BATCH);
-        for (uint32_t i = 0; i < count; i++) {
-            uint64_t id = have_case ? only_case : next + i;
-            unsigned g = only_group >= 0 ? (unsigned)only_group : (unsigned)(id % diff_group_count);
-            diff_gen_case(seed, id, g, &cases[i]);
-        }
-        if (fwrite(&count, sizeof(count), 1, op.to) != 1 ||
-            fwrite(cases, sizeof(cases[0]), count, op.to) != count || fflush(op.to)) {
-            fprintf(stderr, "difftest: the oracle stopped reading\n");
-            return 2;
-        }
-        /* armvirt runs the batch while the oracle does. */
+    static struct group_stats stats[256];
+    static unsigned shown[256];
+    struct batch_source src = {seed, n, have_case ? only_case : UINT64_MAX, sel, nsel, 0};
+    unsigned cur = 0;
+    uint32_t count = batch_generate(&src, cases[cur]);
+    if (batch_send(&op, cases[cur], count))
+        return 2;
+    while (count) {
         for (uint32_t i = 0; i < count; i++)
-            diff_core_run(dc, &cases[i], &ours[i]);
+            diff_core_run(dc, &cases[cur][i], &ours[i]);
+        uint32_t next_count = batch_generate(&src, cases[cur ^ 1]);
         if (fread(ref, sizeof(ref[0]), count, op.from) != count) {
             fprintf(stderr, "difftest: the oracle died\n");
             return 2;
         }
-        for (uint32_t i = 0; i < count; i++) {
-            const struct diff_case *c = &cases[i];
-            struct group_stats *s = &stats[c->group];
-            const char *why;
-            enum diff_verdict v = diff_compare(c, &ours[i], &ref[i], &why);
-            s->cases++;
-            s->exc[ref[i].exc]++;
-            if (ref[i].exc != DIFF_EXC_NONE || ours[i].exc != DIFF_EXC_NONE)
-                s->faulting++;
-            if (ref[i].nmem)
-                s->wrote++;
-            switch (v) {
-            case DIFF_MATCH: break;
-            case DIFF_UNPREDICTABLE: s->unpredictable++; break;
-            case DIFF_KNOWN: s->known++; break;
-            case DIFF_MISMATCH:
-                if (!s->any_bad)
-                    s->first_bad = c->id;
-                s->any_bad = true;
-                s->mismatches++;
-                break;
-            }
-            if (v == DIFF_MISMATCH || verbose) {
-                const char *gname = diff_groups[c->group].name;
-                if (v == DIFF_MISMATCH && shown[c->group]++ >= MAX_SHOWN_PER_GROUP && !verbose)
-                    continue;
-                printf("%s diff/%s case %" PRIu64 "%s%s\n",
-                       v == DIFF_MISMATCH ? "mismatch" : "case", gname, c->id,
-                       why ? ": " : "", why ? why : "");
-                diff_report(stdout, c, &ours[i], &ref[i]);
-                printf("    rerun: %s -s %" PRIu64 " -g %s -c %" PRIu64 "\n", argv[0], seed, gname,
-                       c->id);
-            }
-        }
-        next += count;
+        if (next_count && batch_send(&op, cases[cur ^ 1], next_count))
+            return 2;
+        for (uint32_t i = 0; i < count; i++)
+            tally(&cases[cur][i], &ours[i], &ref[i], stats, shown, verbose, argv[0], seed);
+        cur ^= 1;
+        count = next_count;
     }
     int orc = oracle_stop(&op);
     diff_core_free(dc);
@@ -226,13 +310,14 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    uint64_t total = 0, bad = 0;
+    uint64_t total = 0, bad = 0, ran = 0;
     for (unsigned g = 0; g < diff_group_count; g++) {
         const struct group_stats *s = &stats[g];
         if (!s->cases)
             continue;
         total += s->cases;
         bad += s->mismatches;
+        ran += s->cases - s->faulting;
         char excs[256] = "";
         size_t len = 0;
         for (unsigned e = 1; e < DIFF_EXC_COUNT; e++)
@@ -249,7 +334,17 @@ int main(int argc, char **argv)
                    diff_groups[g].name, s->cases, s->faulting, excs, s->wrote, s->unpredictable,
                    s->known);
     }
-    printf("difftest: %" PRIu64 " cases, %" PRIu64 " mismatches, seed %" PRIu64 "\n", total, bad,
-           seed);
+    uint64_t fp_min = UINT64_MAX, fp_max = 0;
+    for (unsigned i = 0; i < 16; i++) {
+        fp_min = fpcr_settings[i] < fp_min ? fpcr_settings[i] : fp_min;
+        fp_max = fpcr_settings[i] > fp_max ? fpcr_settings[i] : fp_max;
+    }
+    if (fp_max)
+        printf("difftest: FP/SIMD cases per FPCR RMode/FZ/DN setting (16): %" PRIu64
+               "-%" PRIu64 "\n",
+               fp_min, fp_max);
+    printf("difftest: %" PRIu64 " cases (%" PRIu64 " ran without an exception), %" PRIu64
+           " mismatches, seed %" PRIu64 "\n",
+           total, ran, bad, seed);
     return 0;
 }

@@ -1,108 +1,22 @@
 /*
- * Random instruction words by group. Each generator fixes the opcode bits of
- * its encodings (Arm ARM C4.1, "A64 instruction set encoding") and draws the
- * fields at random, mostly inside the allocated space and now and then
- * outside it (both sides must then agree the word is UNDEFINED). Memory
- * instructions get their base register set so the access lands in the RAM
- * window most of the time, aligned or not, and sometimes outside it.
+ * Random instruction words by group: the integer groups here, the FP and
+ * SIMD ones in gen_fp.c, gen_simd.c and gen_simd_fp.c; the table of all
+ * groups and the common case set-up at the end. Each generator fixes the
+ * opcode bits of its encodings (Arm ARM C4.1, "A64 instruction set
+ * encoding") and draws the fields at random, mostly inside the allocated
+ * space and now and then outside it (both sides must then agree the word
+ * is UNDEFINED). Memory instructions get their base register set so the
+ * access lands in the RAM window most of the time, aligned or not, and
+ * sometimes outside it.
  *
  * The three random_* groups draw whole words from the integer classes of the
  * encoding space (data processing, branches/exceptions, loads/stores with
- * V = 0) and keep the base-integer ones; the system-instruction space and
- * SIMD&FP are left to later groups.
+ * V = 0) and keep the base-integer ones; the system-instruction space is
+ * left out, and SIMD&FP has groups of its own.
  */
 #include <string.h>
 
-#include "gen.h"
-
-#define RND(n) diff_rng_below(rng, (n))
-#define BITS(n) ((uint32_t)(diff_rng_next(rng) >> (64 - (n))))
-#define PCT(p) (RND(100) < (p))
-
-/* ---- state and operands ---------------------------------------------- */
-
-static uint64_t rand_value(struct diff_rng *rng)
-{
-    static const uint64_t special[] = {
-        0, 1, 2, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000,
-        0xffffffff, 0x100000000ull, 0x7fffffffffffffffull, 0x8000000000000000ull,
-        ~0ull, ~1ull, 0xffffffff80000000ull, 0x00000000ffff0000ull, 63, 64, 31, 32,
-    };
-    switch (RND(8)) {
-    case 0: return special[RND(sizeof(special) / sizeof(special[0]))];
-    case 1: return RND(64);
-    case 2: return (uint64_t)-(int64_t)RND(64);
-    case 3: return (uint32_t)diff_rng_next(rng);
-    case 4: return DIFF_RAM_BASE + RND(DIFF_RAM_SIZE);
-    default: return diff_rng_next(rng);
-    }
-}
-
-/* A register number, with 31 (SP or XZR) drawn more often than 1/32. */
-static unsigned rand_reg(struct diff_rng *rng)
-{
-    return PCT(10) ? 31 : RND(31);
-}
-
-/* A register number other than those in `avoid` (bit mask); never 31. */
-static unsigned rand_reg_not(struct diff_rng *rng, uint32_t avoid)
-{
-    for (;;) {
-        unsigned r = RND(31);
-        if (!(avoid & (1u << r)))
-            return r;
-    }
-}
-
-static void set_reg_sp(struct diff_case *c, unsigned n, uint64_t v)
-{
-    if (n == 31)
-        c->init.sp = v;
-    else
-        c->init.x[n] = v;
-}
-
-static uint64_t get_reg(const struct diff_case *c, unsigned n)
-{
-    return n == 31 ? 0 : c->init.x[n];
-}
-
-static uint64_t test_pc(const struct diff_case *c)
-{
-    return c->code_addr + 4 * (c->ninsn - 1);
-}
-
-/* The address an access of `bytes` bytes goes to: mostly inside RAM and
- * aligned to `align`; sometimes misaligned or across a page boundary,
- * sometimes straddling the end of RAM, sometimes nowhere. The case's random
- * patch is put where it reads. */
-static uint64_t rand_target(struct diff_rng *rng, struct diff_case *c, unsigned align,
-                            unsigned bytes)
-{
-    uint64_t a;
-    unsigned r = RND(100);
-    if (r < 3)
-        a = diff_rng_next(rng);
-    else if (r < 5)
-        a = DIFF_RAM_BASE + DIFF_RAM_SIZE - bytes + 1 + RND(bytes);  /* straddles the end */
-    else if (r < 6)
-        a = DIFF_RAM_BASE - 1 - RND(16);
-    else if (r < 11)   /* across a 4 KiB page boundary inside RAM: the TLB's slow paths */
-        a = DIFF_RAM_BASE + 4096 * (1 + RND(DIFF_RAM_SIZE / 4096 - 1)) - 1 - RND(bytes);
-    else {
-        a = DIFF_RAM_BASE + 64 + RND(DIFF_RAM_SIZE - 192);
-        if (r < 85)
-            a &= ~(uint64_t)(align - 1);
-    }
-    if (a >= DIFF_RAM_BASE + 16 && a < DIFF_RAM_BASE + DIFF_RAM_SIZE - DIFF_PATCH_SIZE)
-        c->patch_off = (uint32_t)(a - DIFF_RAM_BASE - 16);
-    return a;
-}
-
-static uint64_t sext(uint64_t v, unsigned bits)
-{
-    return (uint64_t)((int64_t)(v << (64 - bits)) >> (64 - bits));
-}
+#include "gen_util.h"
 
 /* ---- data processing ------------------------------------------------- */
 
@@ -113,8 +27,9 @@ static uint32_t sf_op_s(struct diff_rng *rng)
 
 static void gen_addsub_imm(struct diff_rng *rng, struct diff_case *c)
 {
-    c->insn[0] = 0x11000000 | sf_op_s(rng) | BITS(1) << 22 | BITS(12) << 10 | rand_reg(rng) << 5 |
-                 rand_reg(rng);
+    uint32_t sfops = sf_op_s(rng), sh = BITS(1), imm12 = BITS(12);
+    unsigned rn = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    c->insn[0] = 0x11000000 | sfops | sh << 22 | imm12 << 10 | rn << 5 | rd;
 }
 
 static void gen_addsub_shift(struct diff_rng *rng, struct diff_case *c)
@@ -122,37 +37,47 @@ static void gen_addsub_shift(struct diff_rng *rng, struct diff_case *c)
     uint32_t sf = BITS(1);
     uint32_t shift = PCT(3) ? 3 : RND(3);
     uint32_t imm6 = sf || PCT(3) ? BITS(6) : BITS(5);
-    c->insn[0] = 0x0b000000 | sf << 31 | BITS(2) << 29 | shift << 22 | rand_reg(rng) << 16 |
-                 imm6 << 10 | rand_reg(rng) << 5 | rand_reg(rng);
+    uint32_t ops = BITS(2);
+    unsigned rm = gen_rand_reg(rng), rn = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    c->insn[0] = 0x0b000000 | sf << 31 | ops << 29 | shift << 22 | rm << 16 | imm6 << 10 |
+                 rn << 5 | rd;
 }
 
 static void gen_addsub_ext(struct diff_rng *rng, struct diff_case *c)
 {
     uint32_t imm3 = PCT(3) ? 5 + RND(3) : RND(5);
-    c->insn[0] = 0x0b200000 | sf_op_s(rng) | rand_reg(rng) << 16 | BITS(3) << 13 | imm3 << 10 |
-                 rand_reg(rng) << 5 | rand_reg(rng);
+    uint32_t sfops = sf_op_s(rng);
+    unsigned rm = gen_rand_reg(rng);
+    uint32_t option = BITS(3);
+    unsigned rn = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    c->insn[0] = 0x0b200000 | sfops | rm << 16 | option << 13 | imm3 << 10 | rn << 5 | rd;
 }
 
 static void gen_addsub_carry(struct diff_rng *rng, struct diff_case *c)
 {
-    c->insn[0] = 0x1a000000 | sf_op_s(rng) | rand_reg(rng) << 16 | rand_reg(rng) << 5 |
-                 rand_reg(rng);
+    uint32_t sfops = sf_op_s(rng);
+    unsigned rm = gen_rand_reg(rng), rn = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    c->insn[0] = 0x1a000000 | sfops | rm << 16 | rn << 5 | rd;
 }
 
 static void gen_logic_imm(struct diff_rng *rng, struct diff_case *c)
 {
     uint32_t sf = BITS(1);
     uint32_t n = sf || PCT(3) ? BITS(1) : 0;
-    c->insn[0] = 0x12000000 | sf << 31 | BITS(2) << 29 | n << 22 | BITS(6) << 16 | BITS(6) << 10 |
-                 rand_reg(rng) << 5 | rand_reg(rng);
+    uint32_t opc = BITS(2), immr = BITS(6), imms = BITS(6);
+    unsigned rn = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    c->insn[0] = 0x12000000 | sf << 31 | opc << 29 | n << 22 | immr << 16 | imms << 10 | rn << 5 |
+                 rd;
 }
 
 static void gen_logic_shift(struct diff_rng *rng, struct diff_case *c)
 {
     uint32_t sf = BITS(1);
     uint32_t imm6 = sf || PCT(3) ? BITS(6) : BITS(5);
-    c->insn[0] = 0x0a000000 | sf << 31 | BITS(2) << 29 | BITS(2) << 22 | BITS(1) << 21 |
-                 rand_reg(rng) << 16 | imm6 << 10 | rand_reg(rng) << 5 | rand_reg(rng);
+    uint32_t opc = BITS(2), shift = BITS(2), neg = BITS(1);
+    unsigned rm = gen_rand_reg(rng), rn = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    c->insn[0] = 0x0a000000 | sf << 31 | opc << 29 | shift << 22 | neg << 21 | rm << 16 |
+                 imm6 << 10 | rn << 5 | rd;
 }
 
 static void gen_movewide(struct diff_rng *rng, struct diff_case *c)
@@ -161,12 +86,16 @@ static void gen_movewide(struct diff_rng *rng, struct diff_case *c)
     uint32_t sf = BITS(1);
     uint32_t hw = sf || PCT(3) ? BITS(2) : BITS(1);
     uint32_t imm16 = PCT(20) ? (PCT(50) ? 0 : 0xffff) : BITS(16);
-    c->insn[0] = 0x12800000 | sf << 31 | opcs[RND(7)] << 29 | hw << 21 | imm16 << 5 | rand_reg(rng);
+    uint32_t opc = opcs[RND(7)];
+    unsigned rd = gen_rand_reg(rng);
+    c->insn[0] = 0x12800000 | sf << 31 | opc << 29 | hw << 21 | imm16 << 5 | rd;
 }
 
 static void gen_pcrel(struct diff_rng *rng, struct diff_case *c)
 {
-    c->insn[0] = 0x10000000 | BITS(1) << 31 | BITS(2) << 29 | BITS(19) << 5 | rand_reg(rng);
+    uint32_t op = BITS(1), immlo = BITS(2), immhi = BITS(19);
+    unsigned rd = gen_rand_reg(rng);
+    c->insn[0] = 0x10000000 | op << 31 | immlo << 29 | immhi << 5 | rd;
 }
 
 static void gen_bitfield(struct diff_rng *rng, struct diff_case *c)
@@ -176,8 +105,9 @@ static void gen_bitfield(struct diff_rng *rng, struct diff_case *c)
     uint32_t n = PCT(3) ? !sf : sf;
     uint32_t immr = sf || PCT(3) ? BITS(6) : BITS(5);
     uint32_t imms = sf || PCT(3) ? BITS(6) : BITS(5);
-    c->insn[0] = 0x13000000 | sf << 31 | opc << 29 | n << 22 | immr << 16 | imms << 10 |
-                 rand_reg(rng) << 5 | rand_reg(rng);
+    unsigned rn = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    c->insn[0] = 0x13000000 | sf << 31 | opc << 29 | n << 22 | immr << 16 | imms << 10 | rn << 5 |
+                 rd;
 }
 
 static void gen_extract(struct diff_rng *rng, struct diff_case *c)
@@ -185,29 +115,39 @@ static void gen_extract(struct diff_rng *rng, struct diff_case *c)
     uint32_t sf = BITS(1);
     uint32_t n = PCT(3) ? !sf : sf;
     uint32_t imms = sf || PCT(3) ? BITS(6) : BITS(5);
-    c->insn[0] = 0x13800000 | sf << 31 | n << 22 | rand_reg(rng) << 16 | imms << 10 |
-                 rand_reg(rng) << 5 | rand_reg(rng);
+    unsigned rm = gen_rand_reg(rng), rn = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    c->insn[0] = 0x13800000 | sf << 31 | n << 22 | rm << 16 | imms << 10 | rn << 5 | rd;
 }
 
 static void gen_shift_var(struct diff_rng *rng, struct diff_case *c)
 {
-    c->insn[0] = 0x1ac02000 | BITS(1) << 31 | rand_reg(rng) << 16 | BITS(2) << 10 |
-                 rand_reg(rng) << 5 | rand_reg(rng);
+    uint32_t sf = BITS(1);
+    unsigned rm = gen_rand_reg(rng);
+    uint32_t op2 = BITS(2);
+    unsigned rn = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    c->insn[0] = 0x1ac02000 | sf << 31 | rm << 16 | op2 << 10 | rn << 5 | rd;
 }
 
 static void gen_condcmp(struct diff_rng *rng, struct diff_case *c)
 {
     uint32_t o2 = PCT(3), o3 = PCT(3);
-    c->insn[0] = 0x3a400000 | BITS(1) << 31 | BITS(1) << 30 | BITS(5) << 16 | BITS(4) << 12 |
-                 BITS(1) << 11 | o2 << 10 | rand_reg(rng) << 5 | o3 << 4 | BITS(4);
+    uint32_t sf = BITS(1), op = BITS(1), rm_imm = BITS(5), cond = BITS(4), imm = BITS(1);
+    unsigned rn = gen_rand_reg(rng);
+    uint32_t nzcv = BITS(4);
+    c->insn[0] = 0x3a400000 | sf << 31 | op << 30 | rm_imm << 16 | cond << 12 | imm << 11 |
+                 o2 << 10 | rn << 5 | o3 << 4 | nzcv;
 }
 
 static void gen_condsel(struct diff_rng *rng, struct diff_case *c)
 {
     uint32_t op2 = PCT(3) ? 2 + BITS(1) : BITS(1);
     uint32_t s = PCT(3);
-    c->insn[0] = 0x1a800000 | BITS(1) << 31 | BITS(1) << 30 | s << 29 | rand_reg(rng) << 16 |
-                 BITS(4) << 12 | op2 << 10 | rand_reg(rng) << 5 | rand_reg(rng);
+    uint32_t sf = BITS(1), op = BITS(1);
+    unsigned rm = gen_rand_reg(rng);
+    uint32_t cond = BITS(4);
+    unsigned rn = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    c->insn[0] = 0x1a800000 | sf << 31 | op << 30 | s << 29 | rm << 16 | cond << 12 | op2 << 10 |
+                 rn << 5 | rd;
 }
 
 static void gen_mul(struct diff_rng *rng, struct diff_case *c)
@@ -218,15 +158,19 @@ static void gen_mul(struct diff_rng *rng, struct diff_case *c)
     uint32_t op31 = PCT(3) ? BITS(3) : op31s[RND(6)];
     uint32_t sf = op31 ? !PCT(3) : BITS(1);
     uint32_t o0 = (op31 == 2 || op31 == 6) && !PCT(3) ? 0 : BITS(1);
-    uint32_t ra = (op31 == 2 || op31 == 6) && PCT(70) ? 31 : rand_reg(rng);
-    c->insn[0] = 0x1b000000 | sf << 31 | (PCT(2) ? BITS(2) : 0) << 29 | op31 << 21 |
-                 rand_reg(rng) << 16 | o0 << 15 | ra << 10 | rand_reg(rng) << 5 | rand_reg(rng);
+    uint32_t ra = (op31 == 2 || op31 == 6) && PCT(70) ? 31 : gen_rand_reg(rng);
+    uint32_t op54 = PCT(2) ? BITS(2) : 0;
+    unsigned rm = gen_rand_reg(rng), rn = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    c->insn[0] = 0x1b000000 | sf << 31 | op54 << 29 | op31 << 21 | rm << 16 | o0 << 15 | ra << 10 |
+                 rn << 5 | rd;
 }
 
 static void gen_div(struct diff_rng *rng, struct diff_case *c)
 {
-    unsigned rm = rand_reg(rng), rn = rand_reg(rng);
-    c->insn[0] = 0x1ac00800 | BITS(1) << 31 | rm << 16 | BITS(1) << 10 | rn << 5 | rand_reg(rng);
+    unsigned rm = gen_rand_reg(rng), rn = gen_rand_reg(rng);
+    uint32_t sf = BITS(1), o1 = BITS(1);
+    unsigned rd = gen_rand_reg(rng);
+    c->insn[0] = 0x1ac00800 | sf << 31 | rm << 16 | o1 << 10 | rn << 5 | rd;
     if (rn != 31 && PCT(10))
         c->init.x[rn] = PCT(50) ? 0x8000000000000000ull : 0xffffffff80000000ull;
     if (rm != 31 && PCT(20))
@@ -238,16 +182,18 @@ static void gen_bitrev(struct diff_rng *rng, struct diff_case *c)
     uint32_t sf = BITS(1);
     uint32_t opcode = PCT(3) ? BITS(6) : RND(6);
     uint32_t op2 = PCT(2) ? BITS(5) : 0;
-    c->insn[0] = 0x5ac00000 | sf << 31 | op2 << 16 | opcode << 10 | rand_reg(rng) << 5 |
-                 rand_reg(rng);
+    unsigned rn = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    c->insn[0] = 0x5ac00000 | sf << 31 | op2 << 16 | opcode << 10 | rn << 5 | rd;
 }
 
 static void gen_crc32(struct diff_rng *rng, struct diff_case *c)
 {
     uint32_t sz = BITS(2);
     uint32_t sf = PCT(3) ? BITS(1) : sz == 3;
-    c->insn[0] = 0x1ac04000 | sf << 31 | rand_reg(rng) << 16 | BITS(1) << 12 | sz << 10 |
-                 rand_reg(rng) << 5 | rand_reg(rng);
+    unsigned rm = gen_rand_reg(rng);
+    uint32_t c_ = BITS(1);
+    unsigned rn = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    c->insn[0] = 0x1ac04000 | sf << 31 | rm << 16 | c_ << 12 | sz << 10 | rn << 5 | rd;
 }
 
 /* ---- branches -------------------------------------------------------- */
@@ -262,24 +208,29 @@ static uint32_t rand_branch_imm(struct diff_rng *rng, unsigned bits)
 
 static void gen_branch_imm(struct diff_rng *rng, struct diff_case *c)
 {
-    unsigned rt = rand_reg(rng);
+    unsigned rt = gen_rand_reg(rng);
     switch (RND(5)) {
-    case 0: /* B, BL */
-        c->insn[0] = 0x14000000 | BITS(1) << 31 | rand_branch_imm(rng, 26);
+    case 0: { /* B, BL */
+        uint32_t link = BITS(1);
+        c->insn[0] = 0x14000000 | link << 31 | rand_branch_imm(rng, 26);
         break;
-    case 1: /* B.cond (bit 4 set: BC.cond, FEAT_HBC, UNDEF here) */
-        c->insn[0] = 0x54000000 | rand_branch_imm(rng, 19) << 5 | (PCT(3) ? 0x10 : 0) | BITS(4);
+    }
+    case 1: { /* B.cond (bit 4 set: BC.cond, FEAT_HBC, UNDEF here) */
+        uint32_t imm19 = rand_branch_imm(rng, 19), bc = PCT(3) ? 0x10 : 0, cond = BITS(4);
+        c->insn[0] = 0x54000000 | imm19 << 5 | bc | cond;
         break;
+    }
     case 2:
-    case 3: /* CBZ, CBNZ */
-        c->insn[0] = 0x34000000 | BITS(1) << 31 | BITS(1) << 24 | rand_branch_imm(rng, 19) << 5 | rt;
+    case 3: { /* CBZ, CBNZ */
+        uint32_t sf = BITS(1), op = BITS(1), imm19 = rand_branch_imm(rng, 19);
+        c->insn[0] = 0x34000000 | sf << 31 | op << 24 | imm19 << 5 | rt;
         if (rt != 31 && PCT(30))
             c->init.x[rt] = PCT(50) ? 0 : (uint64_t)BITS(1) << 32;
         break;
+    }
     default: { /* TBZ, TBNZ */
-        uint32_t b = BITS(6);
-        c->insn[0] = 0x36000000 | (b >> 5) << 31 | BITS(1) << 24 | (b & 31) << 19 |
-                     rand_branch_imm(rng, 14) << 5 | rt;
+        uint32_t b = BITS(6), op = BITS(1), imm14 = rand_branch_imm(rng, 14);
+        c->insn[0] = 0x36000000 | (b >> 5) << 31 | op << 24 | (b & 31) << 19 | imm14 << 5 | rt;
         break;
     }
     }
@@ -289,7 +240,7 @@ static void gen_branch_reg(struct diff_rng *rng, struct diff_case *c)
 {
     static const uint32_t opcs[] = {0x0, 0x1, 0x2}; /* BR, BLR, RET */
     uint32_t opc = opcs[RND(3)];
-    unsigned rn = opc == 2 && PCT(50) ? 30 : rand_reg(rng);
+    unsigned rn = opc == 2 && PCT(50) ? 30 : gen_rand_reg(rng);
     c->insn[0] = 0xd61f0000 | opc << 21 | rn << 5;
     if (rn != 31) {
         unsigned r = RND(10);
@@ -316,9 +267,10 @@ static void gen_exception(struct diff_rng *rng, struct diff_case *c)
     uint32_t imm16 = PCT(10) ? 0xf000 : BITS(16);
     if (PCT(10))
         c->insn[0] = imm16;   /* UDF #imm16 */
-    else if (PCT(5))
-        c->insn[0] = 0xd4000000 | BITS(3) << 21 | imm16 << 5 | BITS(5); /* the whole space */
-    else
+    else if (PCT(5)) { /* the whole space */
+        uint32_t opc = BITS(3), ll = BITS(5);
+        c->insn[0] = 0xd4000000 | opc << 21 | imm16 << 5 | ll;
+    } else
         c->insn[0] = forms[RND(5)] | imm16 << 5;
 }
 
@@ -340,10 +292,10 @@ static void gen_ldst_uimm(struct diff_rng *rng, struct diff_case *c)
 {
     uint32_t size, opc;
     pick_size_opc(rng, &size, &opc);
-    unsigned rn = rand_reg(rng), rt = rand_reg(rng);
+    unsigned rn = gen_rand_reg(rng), rt = gen_rand_reg(rng);
     uint32_t imm12 = PCT(50) ? RND(64) : BITS(12);
     c->insn[0] = 0x39000000 | size << 30 | opc << 22 | imm12 << 10 | rn << 5 | rt;
-    set_reg_sp(c, rn, rand_target(rng, c, 1u << size, 1u << size) - ((uint64_t)imm12 << size));
+    gen_set_reg_sp(c, rn, gen_rand_target(rng, c, 1u << size, 1u << size) - ((uint64_t)imm12 << size));
 }
 
 static void gen_ldst_simm9(struct diff_rng *rng, struct diff_case *c)
@@ -351,13 +303,13 @@ static void gen_ldst_simm9(struct diff_rng *rng, struct diff_case *c)
     uint32_t size, opc;
     pick_size_opc(rng, &size, &opc);
     uint32_t idx = BITS(2); /* 00 unscaled, 01 post, 10 unprivileged, 11 pre */
-    unsigned rn = rand_reg(rng), rt = rand_reg(rng);
+    unsigned rn = gen_rand_reg(rng), rt = gen_rand_reg(rng);
     if ((idx & 1) && rt == rn && rn != 31 && !PCT(2))
-        rt = rand_reg_not(rng, 1u << rn);
+        rt = gen_rand_reg_not(rng, 1u << rn);
     uint32_t imm9 = BITS(9);
     c->insn[0] = 0x38000000 | size << 30 | opc << 22 | imm9 << 12 | idx << 10 | rn << 5 | rt;
-    uint64_t off = idx == 1 ? 0 : sext(imm9, 9);
-    set_reg_sp(c, rn, rand_target(rng, c, 1u << size, 1u << size) - off);
+    uint64_t off = idx == 1 ? 0 : gen_sext(imm9, 9);
+    gen_set_reg_sp(c, rn, gen_rand_target(rng, c, 1u << size, 1u << size) - off);
 }
 
 static void gen_ldst_reg(struct diff_rng *rng, struct diff_case *c)
@@ -367,19 +319,19 @@ static void gen_ldst_reg(struct diff_rng *rng, struct diff_case *c)
     pick_size_opc(rng, &size, &opc);
     uint32_t option = options[PCT(3) ? 8 + RND(4) : RND(8)];
     uint32_t s = BITS(1);
-    unsigned rn = rand_reg(rng), rt = rand_reg(rng), rm = rand_reg(rng);
+    unsigned rn = gen_rand_reg(rng), rt = gen_rand_reg(rng), rm = gen_rand_reg(rng);
     c->insn[0] = 0x38200800 | size << 30 | opc << 22 | rm << 16 | option << 13 | s << 12 |
                  rn << 5 | rt;
     if (rm != 31 && rm != rn)
-        c->init.x[rm] = PCT(50) ? (uint64_t)(RND(512) - 256) : c->init.x[rm];
-    uint64_t m = get_reg(c, rm);
+        c->init.x[rm] = PCT(50) ? (uint64_t)RND(512) - 256 : c->init.x[rm];
+    uint64_t m = gen_get_reg(c, rm);
     if (option == 2)
         m = (uint32_t)m;
     else if (option == 6)
-        m = sext(m, 32);
+        m = gen_sext(m, 32);
     uint64_t off = m << (s ? size : 0);
     if (rm != rn || rn == 31)
-        set_reg_sp(c, rn, rand_target(rng, c, 1u << size, 1u << size) - off);
+        gen_set_reg_sp(c, rn, gen_rand_target(rng, c, 1u << size, 1u << size) - off);
 }
 
 static void gen_ldst_pair(struct diff_rng *rng, struct diff_case *c)
@@ -391,22 +343,22 @@ static void gen_ldst_pair(struct diff_rng *rng, struct diff_case *c)
         l = 1;
         idx = 1 + RND(3);
     }
-    unsigned rn = rand_reg(rng), rt = rand_reg(rng), rt2 = rand_reg(rng);
+    unsigned rn = gen_rand_reg(rng), rt = gen_rand_reg(rng), rt2 = gen_rand_reg(rng);
     if (l && rt == rt2 && !PCT(2))
-        rt2 = rand_reg_not(rng, 1u << rt);
+        rt2 = gen_rand_reg_not(rng, 1u << rt);
     if ((idx & 1) && rn != 31 && (rt == rn || rt2 == rn) && !PCT(2))
         rn = 31;
     uint32_t imm7 = PCT(50) ? (uint32_t)(RND(16) - 8) & 0x7f : BITS(7);
     c->insn[0] = 0x28000000 | opc << 30 | idx << 23 | l << 22 | imm7 << 15 | rt2 << 10 | rn << 5 | rt;
     unsigned scale = opc == 2 ? 8 : 4;
-    uint64_t off = idx == 1 ? 0 : sext(imm7, 7) * scale;
-    set_reg_sp(c, rn, rand_target(rng, c, scale, 2 * scale) - off);
+    uint64_t off = idx == 1 ? 0 : gen_sext(imm7, 7) * scale;
+    gen_set_reg_sp(c, rn, gen_rand_target(rng, c, scale, 2 * scale) - off);
 }
 
 static void gen_ldst_literal(struct diff_rng *rng, struct diff_case *c)
 {
     uint32_t opc = BITS(2); /* LDR W, LDR X, LDRSW, PRFM */
-    uint64_t pc = test_pc(c);
+    uint64_t pc = gen_test_pc(c);
     uint32_t imm19;
     if (PCT(90)) {
         uint64_t a = DIFF_RAM_BASE + (RND(DIFF_RAM_SIZE - 8) & ~3u);
@@ -416,7 +368,7 @@ static void gen_ldst_literal(struct diff_rng *rng, struct diff_case *c)
     } else {
         imm19 = BITS(19);
     }
-    c->insn[0] = 0x18000000 | opc << 30 | imm19 << 5 | rand_reg(rng);
+    c->insn[0] = 0x18000000 | opc << 30 | imm19 << 5 | gen_rand_reg(rng);
 }
 
 /* Exclusives (C4.1.4 "Load/store exclusive"): LDXR, LDAXR, STXR, STLXR and
@@ -429,19 +381,19 @@ static void gen_ldst_excl(struct diff_rng *rng, struct diff_case *c)
     uint32_t size = pair ? 2 + BITS(1) : BITS(2);
     if (pair && PCT(3))
         size = BITS(1);                         /* STXP/LDXP with size 0x: UNDEF */
-    unsigned rn = rand_reg(rng), rt = rand_reg(rng), rt2 = pair ? rand_reg(rng) : 31;
-    unsigned rs = load ? 31 : rand_reg(rng);
+    unsigned rn = gen_rand_reg(rng), rt = gen_rand_reg(rng), rt2 = pair ? gen_rand_reg(rng) : 31;
+    unsigned rs = load ? 31 : gen_rand_reg(rng);
     if (pair && load && rt == rt2 && !PCT(2))
-        rt2 = rand_reg_not(rng, 1u << rt);
+        rt2 = gen_rand_reg_not(rng, 1u << rt);
     if (!load && !PCT(2)) {
         while (rs == rt || (pair && rs == rt2) || (rs == rn && rn != 31))
-            rs = rand_reg_not(rng, 0);
+            rs = gen_rand_reg_not(rng, 0);
     }
     uint32_t word = size << 30 | 0x08000000 | load << 22 | pair << 21 | rs << 16 | o0 << 15 |
                     rt2 << 10 | rn << 5 | rt;
     unsigned bytes = (pair ? 2u : 1u) << size;
-    uint64_t a = rand_target(rng, c, bytes, bytes);
-    set_reg_sp(c, rn, a);
+    uint64_t a = gen_rand_target(rng, c, bytes, bytes);
+    gen_set_reg_sp(c, rn, a);
     if (load || PCT(20)) {
         c->insn[0] = word;
         return;
@@ -449,9 +401,10 @@ static void gen_ldst_excl(struct diff_rng *rng, struct diff_case *c)
     /* Set-up: LDXR/LDXP of the same size (mostly) from [Rn] into registers
      * the store does not read. */
     uint32_t avoid = 1u << rs | 1u << rt | 1u << rt2 | 1u << rn;
-    unsigned lt = rand_reg_not(rng, avoid), lt2 = pair ? rand_reg_not(rng, avoid | 1u << lt) : 31;
+    unsigned lt = gen_rand_reg_not(rng, avoid), lt2 = pair ? gen_rand_reg_not(rng, avoid | 1u << lt) : 31;
     uint32_t lsize = PCT(90) ? size : BITS(2);
-    c->insn[1] = lsize << 30 | 0x08400000 | pair << 21 | 31u << 16 | BITS(1) << 15 | lt2 << 10 |
+    uint32_t acquire = BITS(1);
+    c->insn[1] = lsize << 30 | 0x08400000 | pair << 21 | 31u << 16 | acquire << 15 | lt2 << 10 |
                  rn << 5 | lt;
     c->insn[2] = word;
     c->ninsn = 3;
@@ -462,25 +415,29 @@ static void gen_ldst_excl(struct diff_rng *rng, struct diff_case *c)
 static void gen_ldst_ordered(struct diff_rng *rng, struct diff_case *c)
 {
     uint32_t size = BITS(2), load = BITS(1), o0 = PCT(3) ? 0 : 1;
-    unsigned rn = rand_reg(rng), rt = rand_reg(rng);
+    unsigned rn = gen_rand_reg(rng), rt = gen_rand_reg(rng);
     c->insn[0] = size << 30 | 0x08800000 | load << 22 | 31u << 16 | o0 << 15 | 31u << 10 |
                  rn << 5 | rt;
-    set_reg_sp(c, rn, rand_target(rng, c, 1u << size, 1u << size));
+    gen_set_reg_sp(c, rn, gen_rand_target(rng, c, 1u << size, 1u << size));
 }
 
 /* PRFM in all its forms: a hint that never faults, whatever the address. */
 static void gen_prfm(struct diff_rng *rng, struct diff_case *c)
 {
-    unsigned rn = rand_reg(rng), rt = BITS(5);
+    unsigned rn = gen_rand_reg(rng), rt = BITS(5);
     switch (RND(4)) {
     case 0: c->insn[0] = 0xf9800000 | BITS(12) << 10 | rn << 5 | rt; break;
     case 1: c->insn[0] = 0xf8800000 | BITS(9) << 12 | rn << 5 | rt; break;
-    case 2: c->insn[0] = 0xf8a00800 | rand_reg(rng) << 16 | (BITS(1) ? 6u : 3u) << 13 | BITS(1) << 12 |
-                         rn << 5 | rt; break;
+    case 2: {
+        unsigned rm = gen_rand_reg(rng);
+        uint32_t option = BITS(1) ? 6u : 3u, sh = BITS(1);
+        c->insn[0] = 0xf8a00800 | rm << 16 | option << 13 | sh << 12 | rn << 5 | rt;
+        break;
+    }
     default: c->insn[0] = 0xd8000000 | BITS(19) << 5 | rt; break;
     }
     if (PCT(50))
-        set_reg_sp(c, rn, rand_target(rng, c, 8, 8));
+        gen_set_reg_sp(c, rn, gen_rand_target(rng, c, 8, 8));
 }
 
 /* ---- random words from whole classes --------------------------------- */
@@ -529,37 +486,82 @@ static void gen_random_ldst(struct diff_rng *rng, struct diff_case *c)
 }
 
 const struct diff_group diff_groups[] = {
-    {"addsub_imm", gen_addsub_imm},
-    {"addsub_shift", gen_addsub_shift},
-    {"addsub_ext", gen_addsub_ext},
-    {"addsub_carry", gen_addsub_carry},
-    {"logic_imm", gen_logic_imm},
-    {"logic_shift", gen_logic_shift},
-    {"movewide", gen_movewide},
-    {"pcrel", gen_pcrel},
-    {"bitfield", gen_bitfield},
-    {"extract", gen_extract},
-    {"shift_var", gen_shift_var},
-    {"condcmp", gen_condcmp},
-    {"condsel", gen_condsel},
-    {"mul", gen_mul},
-    {"div", gen_div},
-    {"bitrev_clz", gen_bitrev},
-    {"crc32", gen_crc32},
-    {"branch_imm", gen_branch_imm},
-    {"branch_reg", gen_branch_reg},
-    {"exception", gen_exception},
-    {"ldst_uimm", gen_ldst_uimm},
-    {"ldst_simm9", gen_ldst_simm9},
-    {"ldst_regoff", gen_ldst_reg},
-    {"ldst_pair", gen_ldst_pair},
-    {"ldst_literal", gen_ldst_literal},
-    {"ldst_excl", gen_ldst_excl},
-    {"ldst_ordered", gen_ldst_ordered},
-    {"prfm", gen_prfm},
-    {"random_dp", gen_random_dp},
-    {"random_branch", gen_random_branch},
-    {"random_ldst", gen_random_ldst},
+    {"addsub_imm", DIFF_FAM_INT, gen_addsub_imm},
+    {"addsub_shift", DIFF_FAM_INT, gen_addsub_shift},
+    {"addsub_ext", DIFF_FAM_INT, gen_addsub_ext},
+    {"addsub_carry", DIFF_FAM_INT, gen_addsub_carry},
+    {"logic_imm", DIFF_FAM_INT, gen_logic_imm},
+    {"logic_shift", DIFF_FAM_INT, gen_logic_shift},
+    {"movewide", DIFF_FAM_INT, gen_movewide},
+    {"pcrel", DIFF_FAM_INT, gen_pcrel},
+    {"bitfield", DIFF_FAM_INT, gen_bitfield},
+    {"extract", DIFF_FAM_INT, gen_extract},
+    {"shift_var", DIFF_FAM_INT, gen_shift_var},
+    {"condcmp", DIFF_FAM_INT, gen_condcmp},
+    {"condsel", DIFF_FAM_INT, gen_condsel},
+    {"mul", DIFF_FAM_INT, gen_mul},
+    {"div", DIFF_FAM_INT, gen_div},
+    {"bitrev_clz", DIFF_FAM_INT, gen_bitrev},
+    {"crc32", DIFF_FAM_INT, gen_crc32},
+    {"branch_imm", DIFF_FAM_INT, gen_branch_imm},
+    {"branch_reg", DIFF_FAM_INT, gen_branch_reg},
+    {"exception", DIFF_FAM_INT, gen_exception},
+    {"ldst_uimm", DIFF_FAM_INT, gen_ldst_uimm},
+    {"ldst_simm9", DIFF_FAM_INT, gen_ldst_simm9},
+    {"ldst_regoff", DIFF_FAM_INT, gen_ldst_reg},
+    {"ldst_pair", DIFF_FAM_INT, gen_ldst_pair},
+    {"ldst_literal", DIFF_FAM_INT, gen_ldst_literal},
+    {"ldst_excl", DIFF_FAM_INT, gen_ldst_excl},
+    {"ldst_ordered", DIFF_FAM_INT, gen_ldst_ordered},
+    {"prfm", DIFF_FAM_INT, gen_prfm},
+    {"random_dp", DIFF_FAM_INT, gen_random_dp},
+    {"random_branch", DIFF_FAM_INT, gen_random_branch},
+    {"random_ldst", DIFF_FAM_INT, gen_random_ldst},
+    {"fp_arith", DIFF_FAM_FP, gen_fp_arith},
+    {"fp_minmax", DIFF_FAM_FP, gen_fp_minmax},
+    {"fp_fma", DIFF_FAM_FP, gen_fp_fma},
+    {"fp_unary", DIFF_FAM_FP, gen_fp_unary},
+    {"fp_frint", DIFF_FAM_FP, gen_fp_frint},
+    {"fp_cvt_prec", DIFF_FAM_FP, gen_fp_cvt_prec},
+    {"fp_cmp", DIFF_FAM_FP, gen_fp_cmp},
+    {"fp_ccmp", DIFF_FAM_FP, gen_fp_ccmp},
+    {"fp_csel", DIFF_FAM_FP, gen_fp_csel},
+    {"fp_fmov_imm", DIFF_FAM_FP, gen_fp_fmov_imm},
+    {"fp_to_int", DIFF_FAM_FP, gen_fp_to_int},
+    {"fp_from_int", DIFF_FAM_FP, gen_fp_from_int},
+    {"fp_fixed", DIFF_FAM_FP, gen_fp_fixed},
+    {"fp_fmov_gen", DIFF_FAM_FP, gen_fp_fmov_gen},
+    {"fp_random", DIFF_FAM_FP, gen_fp_random},
+    {"fp_ldst_uimm", DIFF_FAM_FP, gen_fp_ldst_uimm},
+    {"fp_ldst_simm9", DIFF_FAM_FP, gen_fp_ldst_simm9},
+    {"fp_ldst_regoff", DIFF_FAM_FP, gen_fp_ldst_regoff},
+    {"fp_ldst_pair", DIFF_FAM_FP, gen_fp_ldst_pair},
+    {"fp_ldst_literal", DIFF_FAM_FP, gen_fp_ldst_literal},
+    {"fp_trap", DIFF_FAM_FP, gen_fp_trap},
+    {"fp_sysreg", DIFF_FAM_FP, gen_fp_sysreg},
+    {"simd_3same", DIFF_FAM_SIMD, gen_simd_3same},
+    {"simd_3same_s", DIFF_FAM_SIMD, gen_simd_3same_s},
+    {"simd_3diff", DIFF_FAM_SIMD, gen_simd_3diff},
+    {"simd_2misc", DIFF_FAM_SIMD, gen_simd_2misc},
+    {"simd_2misc_s", DIFF_FAM_SIMD, gen_simd_2misc_s},
+    {"simd_across", DIFF_FAM_SIMD, gen_simd_across},
+    {"simd_elem", DIFF_FAM_SIMD, gen_simd_elem},
+    {"simd_shift", DIFF_FAM_SIMD, gen_simd_shift},
+    {"simd_modimm", DIFF_FAM_SIMD, gen_simd_modimm},
+    {"simd_perm", DIFF_FAM_SIMD, gen_simd_perm},
+    {"simd_ext", DIFF_FAM_SIMD, gen_simd_ext},
+    {"simd_tbl", DIFF_FAM_SIMD, gen_simd_tbl},
+    {"simd_copy", DIFF_FAM_SIMD, gen_simd_copy},
+    {"simd_crypto", DIFF_FAM_SIMD, gen_simd_crypto},
+    {"simd_ldst_multi", DIFF_FAM_SIMD, gen_simd_ldst_multi},
+    {"simd_ldst_single", DIFF_FAM_SIMD, gen_simd_ldst_single},
+    {"simdfp_3same", DIFF_FAM_SIMDFP, gen_simdfp_3same},
+    {"simdfp_2misc", DIFF_FAM_SIMDFP, gen_simdfp_2misc},
+    {"simdfp_across", DIFF_FAM_SIMDFP, gen_simdfp_across},
+    {"simdfp_elem", DIFF_FAM_SIMDFP, gen_simdfp_elem},
+    {"simdfp_shift", DIFF_FAM_SIMDFP, gen_simdfp_shift},
+    {"simdfp_fmov_imm", DIFF_FAM_SIMDFP, gen_simdfp_fmov_imm},
+    {"simd_random", DIFF_FAM_SIMDFP, gen_simd_random},
 };
 const unsigned diff_group_count = sizeof(diff_groups) / sizeof(diff_groups[0]);
 
@@ -573,14 +575,25 @@ void diff_gen_case(uint64_t seed, uint64_t id, unsigned group, struct diff_case 
     c->id = id;
     c->group = group;
     for (int i = 0; i < 31; i++)
-        c->init.x[i] = rand_value(rng);
-    c->init.sp = PCT(80) ? DIFF_RAM_BASE + 256 + (RND(DIFF_RAM_SIZE - 512) & ~15u) : rand_value(rng);
+        c->init.x[i] = gen_rand_value(rng);
+    c->init.sp = PCT(80) ? DIFF_RAM_BASE + 256 + (RND(DIFF_RAM_SIZE - 512) & ~15u) : gen_rand_value(rng);
     c->init.nzcv = BITS(4) << 28;
     for (unsigned i = 0; i < DIFF_PATCH_SIZE; i += 8) {
         uint64_t v = diff_rng_next(rng);
         memcpy(c->patch + i, &v, 8);
     }
     c->patch_off = RND(DIFF_RAM_SIZE - DIFF_PATCH_SIZE);
+    /* SIMD&FP state from a stream of its own, so drawing it does not change
+     * the integer groups' cases; FP and SIMD generators set it again to
+     * suit their instructions. */
+    struct diff_rng vr;
+    diff_rng_seed(&vr, (seed ^ 0x73696d64ull) * 0x9e3779b97f4a7c15ull ^ id);
+    for (unsigned i = 0; i < 32; i++) {
+        c->init.v[i][0] = diff_rng_next(&vr);
+        c->init.v[i][1] = diff_rng_next(&vr);
+    }
+    c->init.fpcr = gen_fpcr(&vr);
+    c->fpen = 3;
     /* Room for CLREX + up to two words, all in the code page. */
     c->code_addr = DIFF_CODE_BASE + 4 * RND(DIFF_CODE_SIZE / 4 - DIFF_MAX_INSNS);
     c->ninsn = 2;
