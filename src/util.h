@@ -33,6 +33,18 @@ static inline int64_t sext64(uint64_t v, unsigned len)
     return (int64_t)(v << (64 - len)) >> (64 - len);
 }
 
+/* The value of hexadecimal digit c (either case), or -1 if it is not one. */
+static inline int hex_digit_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 /* All-ones in the low n bits (n may be 64). */
 static inline uint64_t ones64(unsigned n)
 {

@@ -24,17 +24,6 @@
 
 /* ---- hex ---- */
 
-int gdb_hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 void gdb_to_hex(char *out, const void *buf, size_t len)
 {
     static const char digits[] = "0123456789abcdef";
@@ -50,7 +39,7 @@ bool gdb_from_hex(void *buf, const char *hex, size_t len)
 {
     uint8_t *b = buf;
     for (size_t i = 0; i < len; i++) {
-        int hi = gdb_hexval(hex[2 * i]), lo = hi < 0 ? -1 : gdb_hexval(hex[2 * i + 1]);
+        int hi = hex_digit_value(hex[2 * i]), lo = hi < 0 ? -1 : hex_digit_value(hex[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return false;
         b[i] = (uint8_t)(hi << 4 | lo);
@@ -65,12 +54,12 @@ static bool parse_hex(const char **p, uint64_t *v)
     uint64_t x = 0;
     int d;
     unsigned n = 0;
-    while ((d = gdb_hexval(*s)) >= 0 && n < 16) {
+    while ((d = hex_digit_value(*s)) >= 0 && n < 16) {
         x = x << 4 | (uint64_t)d;
         s++;
         n++;
     }
-    if (!n || gdb_hexval(*s) >= 0)
+    if (!n || hex_digit_value(*s) >= 0)
         return false;
     *p = s;
     *v = x;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "cpu/cpu.h"
+#include "util.h"
 
 /* Bigger than any packet we send (a 'g' reply is 33*16+8 hex digits; the
  * biggest memory read is bounded by this) and what we advertise. */
@@ -64,8 +65,7 @@ __attribute__((format(printf, 2, 3))) void gdb_monitor_out(struct gdbstub *g, co
 bool gdb_read_virt(struct cpu *cpu, uint64_t va, void *buf, size_t len);
 bool gdb_write_virt(struct cpu *cpu, uint64_t va, const void *buf, size_t len);
 
-/* Hex helpers. */
-int gdb_hexval(int c);
+/* Hex helpers (single digits: hex_digit_value in util.h). */
 void gdb_to_hex(char *out, const void *buf, size_t len);
 bool gdb_from_hex(void *buf, const char *hex, size_t len);
 

@@ -422,11 +422,11 @@ static void serve(struct gdbstub *g)
                 }
                 break;
             case SUM1:
-                want = (uint8_t)(gdb_hexval(c) << 4);
+                want = (uint8_t)(hex_digit_value(c) << 4);
                 state = SUM2;
                 break;
             case SUM2:
-                want |= (uint8_t)gdb_hexval(c);
+                want |= (uint8_t)hex_digit_value(c);
                 state = IDLE;
                 pkt[plen] = '\0';
                 if (!g->no_ack) {

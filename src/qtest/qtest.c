@@ -37,6 +37,7 @@
 
 #include "machine/vclock.h"
 #include "mem/physmem.h"
+#include "util.h"
 
 #define MAX_WORDS 8
 #define MAX_IRQS 1024
@@ -176,17 +177,6 @@ static size_t b64_decode(const char *s, uint8_t *out, size_t max)
     return n;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* ---- commands ---- */
 
 static unsigned access_size(const char *cmd)
@@ -286,7 +276,7 @@ static void cmd_write(struct qtest *q, char **w, bool b64)
          * of its digits are there; the rest stays zero (QEMU's rule). */
         size_t len = strlen(data);
         for (uint64_t i = 0; i < size && i * 2 + 4 <= len; i++) {
-            int hi = hex_digit(data[2 + 2 * i]), lo = hex_digit(data[3 + 2 * i]);
+            int hi = hex_digit_value(data[2 + 2 * i]), lo = hex_digit_value(data[3 + 2 * i]);
             if (hi < 0 || lo < 0) {
                 free(buf);
                 send_line(q, "FAIL invalid hex data");
