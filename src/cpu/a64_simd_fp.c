@@ -6,6 +6,7 @@
  */
 #include "cpu/a64_simd_fp.h"
 #include "cpu/fpu_estimate.h"
+#include "cpu/fpu_host_vec.h"
 
 /* ---- decode-time helpers ---- */
 
@@ -140,6 +141,30 @@ enum exec_status sfp_map(struct cpu *cpu, const struct op *op, sfp_lane_fn fn, b
     return EXEC_NEXT;
 }
 
+/* FADD, FSUB, FMUL, FMLA, FMLS (vector, or vector by element): all lanes
+ * in one host operation where that gives the Arm result (fpu_host_vec.h),
+ * else lane by lane. */
+static enum exec_status sfp_map_host(struct cpu *cpu, const struct op *op, enum host_vop vop,
+                                     sfp_lane_fn fn, bool by_elem)
+{
+    FP_CHECK(cpu, op);
+    uint64_t n[2], m[2], d[2], r[2];
+    simd_read(cpu, op->rn, n);
+    simd_read(cpu, op->rm, m);
+    simd_read(cpu, op->rd, d);
+    if (by_elem) {
+        uint64_t e = simd_get(m, op->d, sfp_bits(op));
+        m[0] = m[1] = op->a == FPU_D ? e : e | e << 32;
+    }
+    if (!op->b)
+        n[1] = m[1] = d[1] = 0;   /* 64-bit vector: the upper lanes compute 0 */
+    if (fpu_host_vec(vop, SFP_FMT(op), n, m, d, cpu->fpcr, &cpu->fpsr, r)) {
+        simd_write(cpu, op->rd, r);
+        return EXEC_NEXT;
+    }
+    return sfp_map(cpu, op, fn, by_elem);
+}
+
 /* Pairwise: the lanes of Vm:Vn (Vn first) taken two at a time. */
 static enum exec_status sfp_map_pair(struct cpu *cpu, const struct op *op, sfp_lane_fn fn)
 {
@@ -220,6 +245,11 @@ SFP_LANE(FACGT, sfp_cmp_mask(op, SFP_CMP(fpu_abs(f, n), fpu_abs(f, m), true) == 
     {                                                                                          \
         return sfp_map(cpu, op, lane_##LANE_NAME, false);                                      \
     }
+#define SFP3_HOST(NAME, LANE_NAME, VOP, BY_ELEM)                                               \
+    enum exec_status exec_##NAME(struct cpu *cpu, const struct op *op)                         \
+    {                                                                                          \
+        return sfp_map_host(cpu, op, VOP, lane_##LANE_NAME, BY_ELEM);                          \
+    }
 #define SFP_PAIR(NAME, LANE_NAME)                                                              \
     enum exec_status exec_##NAME(struct cpu *cpu, const struct op *op)                         \
     {                                                                                          \
@@ -227,20 +257,20 @@ SFP_LANE(FACGT, sfp_cmp_mask(op, SFP_CMP(fpu_abs(f, n), fpu_abs(f, m), true) == 
     }
 
 SFP3(FMAXNM_v, FMAXNM)
-SFP3(FMLA_v, FMLA)
-SFP3(FADD_v, FADD)
+SFP3_HOST(FMLA_v, FMLA, HOST_VFMA, false)
+SFP3_HOST(FADD_v, FADD, HOST_VADD, false)
 SFP3(FMULX_v, FMULX)
 SFP3(FCMEQ_v, FCMEQ)
 SFP3(FMAX_v, FMAX)
 SFP3(FRECPS_v, FRECPS)
 SFP3(FMINNM_v, FMINNM)
-SFP3(FMLS_v, FMLS)
-SFP3(FSUB_v, FSUB)
+SFP3_HOST(FMLS_v, FMLS, HOST_VFMS, false)
+SFP3_HOST(FSUB_v, FSUB, HOST_VSUB, false)
 SFP3(FMIN_v, FMIN)
 SFP3(FRSQRTS_v, FRSQRTS)
 SFP_PAIR(FMAXNMP_v, FMAXNM)
 SFP_PAIR(FADDP_v, FADD)
-SFP3(FMUL_v, FMUL)
+SFP3_HOST(FMUL_v, FMUL, HOST_VMUL, false)
 SFP3(FCMGE_v, FCMGE)
 SFP3(FACGE_v, FACGE)
 SFP_PAIR(FMAXP_v, FMAX)
@@ -293,9 +323,9 @@ SFP_ACROSS(FMINV, FMIN)
         return sfp_map(cpu, op, lane_##LANE_NAME, true);                                       \
     }
 
-SFP_ELEM(FMLA_elem, FMLA)
-SFP_ELEM(FMLS_elem, FMLS)
-SFP_ELEM(FMUL_elem, FMUL)
+SFP3_HOST(FMLA_elem, FMLA, HOST_VFMA, true)
+SFP3_HOST(FMLS_elem, FMLS, HOST_VFMS, true)
+SFP3_HOST(FMUL_elem, FMUL, HOST_VMUL, true)
 SFP_ELEM(FMULX_elem, FMULX)
 SFP_ELEM(FMLA_elem_s, FMLA)
 SFP_ELEM(FMLS_elem_s, FMLS)

@@ -140,6 +140,17 @@ uint64_t gen_fp_value(struct diff_rng *rng, enum gen_fmt f)
     }
 }
 
+uint64_t gen_fp_ordinary(struct diff_rng *rng, enum gen_fmt f)
+{
+    unsigned sign = BITS(1);
+    uint64_t b = bias(f);
+    if (PCT(10))
+        return fp_make(f, sign, 0, 0);
+    if (PCT(70))   /* within 2^±20 of 1 */
+        return fp_make(f, sign, b - 20 + RND(41), rand_frac(rng, f));
+    return fp_make(f, sign, 1 + RND((uint32_t)exp_max(f) - 1), rand_frac(rng, f));
+}
+
 uint64_t gen_fp_partner(struct diff_rng *rng, enum gen_fmt f, uint64_t a)
 {
     unsigned fb = frac_bits[f], top = exp_bits[f] + fb;

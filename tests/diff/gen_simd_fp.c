@@ -8,9 +8,12 @@
  */
 #include "gen_util.h"
 
-/* Lanes of format f (half, single or double) in every V register; with
- * `ints`, integers for SCVTF/UCVTF instead. */
-static void fill_lanes(struct diff_rng *rng, struct diff_case *c, enum gen_fmt f, bool ints)
+enum lane_kind { LANES_ANY, LANES_ORDINARY, LANES_INT };
+
+/* Lanes of format f (half, single or double) in every V register: the
+ * special-value mix, ordinary values only, or integers for SCVTF/UCVTF. */
+static void fill_lanes(struct diff_rng *rng, struct diff_case *c, enum gen_fmt f,
+                       enum lane_kind kind)
 {
     unsigned bits = f == GEN_D ? 64 : f == GEN_S ? 32 : 16;
     uint64_t mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
@@ -18,20 +21,27 @@ static void fill_lanes(struct diff_rng *rng, struct diff_case *c, enum gen_fmt f
         for (unsigned h = 0; h < 2; h++) {
             uint64_t v = 0;
             for (unsigned pos = 0; pos < 64; pos += bits) {
-                uint64_t lane = ints ? gen_int_for_fp(rng) : gen_fp_value(rng, f);
+                uint64_t lane = kind == LANES_INT        ? gen_int_for_fp(rng)
+                                : kind == LANES_ORDINARY ? gen_fp_ordinary(rng, f)
+                                                         : gen_fp_value(rng, f);
                 v |= (lane & mask) << pos;
             }
             c->init.v[i][h] = v;
         }
 }
 
-/* sz = 0: single lanes, 1: double lanes; Vm's lanes partners of Vn's. */
+/* sz = 0: single lanes, 1: double lanes; Vm's lanes partners of Vn's.
+ * A third of the cases hold only ordinary values, mostly in
+ * round-to-nearest: the whole-vector host paths run for those. */
 static void fill_fp_lanes(struct diff_rng *rng, struct diff_case *c, unsigned sz, unsigned rn,
                           unsigned rm)
 {
     enum gen_fmt f = sz ? GEN_D : GEN_S;
     gen_fill_v(rng, c, f);   /* FPCR and FPSR */
-    fill_lanes(rng, c, f, false);
+    bool ordinary = PCT(33);
+    fill_lanes(rng, c, f, ordinary ? LANES_ORDINARY : LANES_ANY);
+    if (ordinary && PCT(75))
+        c->init.fpcr &= ~(3u << DIFF_FPCR_RMODE_SHIFT);
     if (rm == rn || !PCT(60))
         return;
     for (unsigned h = 0; h < 2; h++) {
@@ -139,9 +149,9 @@ GEN_FN(gen_simdfp_2misc)
                  op << 12 | rn << 5 | rd;
     fill_fp_lanes(rng, c, sz, rn, rn);
     if (op == 23)                         /* FCVTL: from half or single lanes */
-        fill_lanes(rng, c, sz ? GEN_S : GEN_H, false);
+        fill_lanes(rng, c, sz ? GEN_S : GEN_H, LANES_ANY);
     else if (op == 29 && !a)              /* SCVTF, UCVTF */
-        fill_lanes(rng, c, sz ? GEN_D : GEN_S, true);
+        fill_lanes(rng, c, sz ? GEN_D : GEN_S, LANES_INT);
 }
 
 GEN_FN(gen_simdfp_across)
@@ -198,7 +208,7 @@ GEN_FN(gen_simdfp_shift)
                  immb << 16 | op << 11 | rn << 5 | rd;
     fill_fp_lanes(rng, c, sz, rn, rn);
     if (op == 28)                         /* SCVTF, UCVTF: from fixed point */
-        fill_lanes(rng, c, sz ? GEN_D : GEN_S, true);
+        fill_lanes(rng, c, sz ? GEN_D : GEN_S, LANES_INT);
 }
 
 GEN_FN(gen_simdfp_fmov_imm)
@@ -222,5 +232,5 @@ GEN_FN(gen_simd_random)
         fill_fp_lanes(rng, c, sz, 0, 0);
     }
     else
-        fill_lanes(rng, c, GEN_H, true);
+        fill_lanes(rng, c, GEN_H, LANES_INT);
 }

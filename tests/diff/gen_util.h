@@ -38,6 +38,11 @@ uint32_t gen_literal_imm19(struct diff_rng *rng, struct diff_case *c, unsigned b
 
 enum gen_fmt { GEN_H, GEN_S, GEN_D };
 
+/* A value of everyday code: mostly normals near 1, some anywhere in the
+ * normal range, some zeros; never a NaN, infinity or denormal. The host
+ * fast paths take these, so they must be tested often. */
+uint64_t gen_fp_ordinary(struct diff_rng *rng, enum gen_fmt f);
+
 /* A value of format f biased to special values: ±0, ±inf, quiet and
  * signalling NaNs with payloads, denormals, min/max normals, values near 1,
  * near rounding boundaries (halfway between integers) and near the
