@@ -166,9 +166,7 @@ bool prep_addsub_ext(struct op *op)
 
 static inline uint64_t extend_reg(uint64_t v, const struct op *op)
 {
-    v <<= op->a;
-    v = op->c ? (uint64_t)((int64_t)v >> op->a) : v >> op->a;
-    return v << op->b;
+    return alu_extend(v, op->a, op->c, op->b);
 }
 
 /* Rn is SP; Rd is SP for ADD/SUB, XZR for ADDS/SUBS. */

@@ -30,6 +30,16 @@ static inline uint64_t alu_shift64(uint64_t v, unsigned type, unsigned amount)
     }
 }
 
+/* ExtendReg() of the extended-register forms (C6.2, "ADD (extended
+ * register)"): keep the low 64 - drop bits, sign- or zero-extended, then
+ * shift left. */
+static inline uint64_t alu_extend(uint64_t v, unsigned drop, bool sign, unsigned shift)
+{
+    v <<= drop;
+    v = sign ? (uint64_t)((int64_t)v >> drop) : v >> drop;
+    return v << shift;
+}
+
 /* x + y + carry, setting NZCV. A subtraction is x + ~y + 1. The carry out
  * of bit 63 is the full adder's majority(x, y, carry-in) at that bit, which
  * is (x AND y) OR ((x OR y) AND NOT r). */

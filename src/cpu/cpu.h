@@ -141,6 +141,10 @@ struct cpu {
     /* Software TLB, one set per translation regime/privilege (see tlb.h). */
     unsigned mmu_idx;
     struct tlb_entry tlb[MMU_IDX_COUNT][TLB_ENTRIES];
+    /* The span of VA bits 55:0 (base under mask) holding every entry
+     * filled from a mapping larger than a TLB page (tlb_flush_page);
+     * base TLB_INVALID when there is none. */
+    uint64_t tlb_large_base, tlb_large_mask;
 
     /* Where the core lives. */
     struct physmem *mem;

@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/a64_ldst.h"
 #include "cpu/access.h"
 #include "cpu/alu.h"
 #include "cpu/block.h"
@@ -85,6 +86,11 @@ enum fast_kind {
     FAST_LDR_W_IMM, FAST_STR_W_IMM, FAST_LDRB_IMM, FAST_STRB_IMM, FAST_STP_PRE, FAST_LDP_POST,
     FAST_B, FAST_BL, FAST_B_COND, FAST_CBZ, FAST_CBNZ, FAST_TBZ, FAST_TBNZ, FAST_RET,
     FAST_CBZ_W, FAST_CBNZ_W, FAST_BR, FAST_BLR,
+    FAST_ADDS_LSL, FAST_ADDS_LSR, FAST_ADDS_ASR, FAST_ADDS_ROR,
+    FAST_ADD_EXT, FAST_ADC, FAST_ADD_W, FAST_SUB_W, FAST_SUBS_W, FAST_MOV_W,
+    FAST_LDRB_REG, FAST_LDRH_REG, FAST_LDR_W_REG,
+    FAST_CCMP_X, FAST_CCMP_IMM_W, FAST_CCMP_IMM_X, FAST_ADD_IMM_SP, FAST_SUB_IMM_SP,
+    FAST_AND_IMM_W, FAST_EOR_W, FAST_LSLV, FAST_LSRV,
 };
 
 /* The inline form for a decoded op, or FAST_CALL. Only 64-bit forms, and
@@ -113,6 +119,25 @@ static uint8_t op_fast_kind(struct op *op)
     FAST_IF(SUBS_shift_x, dnm, FAST_SUBS_LSL + op->a)
     FAST_IF(SUBS_reg_x, dnm, FAST_SUBS_LSL + op->a)
     FAST_IF(SUBS_shift_x, d31 && !n31 && !m31, FAST_CMP_LSL + op->a)
+    FAST_IF(ADDS_shift_x, dnm, FAST_ADDS_LSL + op->a)
+    FAST_IF(ADDS_reg_x, dnm, FAST_ADDS_LSL + op->a)
+    FAST_IF(ADD_ext_x, dnm, FAST_ADD_EXT)    /* Rn and Rd would be SP */
+    FAST_IF(ADC_x, dnm, FAST_ADC)
+    FAST_IF(ADD_reg_w, dnm, FAST_ADD_W)
+    FAST_IF(SUB_reg_w, dnm, FAST_SUB_W)
+    FAST_IF(SUBS_reg_w, !n31 && !m31, FAST_SUBS_W)   /* and CMP: rd 31 is WZR */
+    FAST_IF(SUBS_shift_w, !n31 && !m31 && op->a == 0 /* LSL */, FAST_SUBS_W)
+    FAST_IF(MOV_reg_w, !d31 && !m31, FAST_MOV_W)
+    FAST_IF(CCMP_reg_x, true, FAST_CCMP_X)        /* operands by reg_read: XZR is fine */
+    FAST_IF(CCMP_imm_w, true, FAST_CCMP_IMM_W)
+    FAST_IF(CCMP_imm_x, true, FAST_CCMP_IMM_X)
+    FAST_IF(ADD_imm_x, true, FAST_ADD_IMM_SP)     /* the rest: Rn or Rd is SP */
+    FAST_IF(SUB_imm_x, true, FAST_SUB_IMM_SP)
+    FAST_IF(AND_imm_w, dn, FAST_AND_IMM_W)
+    FAST_IF(EOR_reg_w, dnm, FAST_EOR_W)
+    FAST_IF(EOR_shift_w, dnm && op->a == 0 /* LSL */, FAST_EOR_W)
+    FAST_IF(LSLV_x, dnm, FAST_LSLV)
+    FAST_IF(LSRV_x, dnm, FAST_LSRV)
     FAST_IF(SUBS_reg_x, d31 && !n31 && !m31, FAST_CMP_LSL + op->a)
     FAST_IF(AND_shift_x, dnm, FAST_AND_LSL + op->a)
     FAST_IF(AND_reg_x, dnm, FAST_AND_LSL + op->a)
@@ -157,6 +182,9 @@ static uint8_t op_fast_kind(struct op *op)
     /* Register offset: only the plain 64-bit index (LSL #0 or #3). */
     FAST_IF(LDR_x_reg, !d31 && !m31 && op->a == 0 /* LDST_RM_X */, FAST_LDR_REG)
     FAST_IF(STR_x_reg, !m31 && op->a == 0, FAST_STR_REG)
+    FAST_IF(LDRB_reg, !d31, FAST_LDRB_REG)   /* any index extend */
+    FAST_IF(LDRH_reg, !d31, FAST_LDRH_REG)   /* any index extend */
+    FAST_IF(LDR_w_reg, !d31, FAST_LDR_W_REG)   /* any index extend */
     FAST_IF(B, true, FAST_B)
     FAST_IF(BL, true, FAST_BL)
     FAST_IF(CBZ_x, true, FAST_CBZ)
@@ -498,6 +526,28 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         [FAST_CBNZ_W] = &&L_FAST_CBNZ_W,
         [FAST_BR] = &&L_FAST_BR,
         [FAST_BLR] = &&L_FAST_BLR,
+        [FAST_ADDS_LSL] = &&L_FAST_ADDS_LSL,
+        [FAST_ADDS_LSR] = &&L_FAST_ADDS_LSR,
+        [FAST_ADDS_ASR] = &&L_FAST_ADDS_ASR,
+        [FAST_ADDS_ROR] = &&L_FAST_ADDS_ROR,
+        [FAST_ADD_EXT] = &&L_FAST_ADD_EXT,
+        [FAST_ADC] = &&L_FAST_ADC,
+        [FAST_ADD_W] = &&L_FAST_ADD_W,
+        [FAST_SUB_W] = &&L_FAST_SUB_W,
+        [FAST_SUBS_W] = &&L_FAST_SUBS_W,
+        [FAST_MOV_W] = &&L_FAST_MOV_W,
+        [FAST_LDRB_REG] = &&L_FAST_LDRB_REG,
+        [FAST_LDRH_REG] = &&L_FAST_LDRH_REG,
+        [FAST_LDR_W_REG] = &&L_FAST_LDR_W_REG,
+        [FAST_CCMP_X] = &&L_FAST_CCMP_X,
+        [FAST_CCMP_IMM_W] = &&L_FAST_CCMP_IMM_W,
+        [FAST_CCMP_IMM_X] = &&L_FAST_CCMP_IMM_X,
+        [FAST_ADD_IMM_SP] = &&L_FAST_ADD_IMM_SP,
+        [FAST_SUB_IMM_SP] = &&L_FAST_SUB_IMM_SP,
+        [FAST_AND_IMM_W] = &&L_FAST_AND_IMM_W,
+        [FAST_EOR_W] = &&L_FAST_EOR_W,
+        [FAST_LSLV] = &&L_FAST_LSLV,
+        [FAST_LSRV] = &&L_FAST_LSRV,
     };
     /* Every core stores the same value. */
     __atomic_store_n(&run_labels, fast_labels, __ATOMIC_RELAXED);
@@ -560,6 +610,64 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
             SHIFTED_CASES(SUB, X(rd) = X(rn) - m)
             SHIFTED_CASES(SUBS, SET_NZCV(alu_sub_nzcv64(X(rn), m)); X(rd) = X(rn) - m)
             SHIFTED_CASES(CMP, SET_NZCV(alu_sub_nzcv64(X(rn), m)))
+            SHIFTED_CASES(ADDS, X(rd) = alu_adds64(cpu, X(rn), m, 0))
+            CASE(FAST_ADD_EXT): /* exec_ADD_ext_x: a, c, b = drop, signed, shift */
+                X(rd) = X(rn) + alu_extend(X(rm), op->a, op->c, op->b);
+                NEXT();
+            CASE(FAST_ADC):
+                X(rd) = X(rn) + X(rm) + alu_carry(cpu);
+                NEXT();
+            CASE(FAST_ADD_W):
+                X(rd) = (uint32_t)(X(rn) + X(rm));
+                NEXT();
+            CASE(FAST_SUB_W):
+                X(rd) = (uint32_t)(X(rn) - X(rm));
+                NEXT();
+            CASE(FAST_SUBS_W): /* exec_SUBS_reg_w, _shift_w with LSL #b */
+                reg_write(cpu, op->rd,
+                          alu_adds32(cpu, (uint32_t)X(rn), ~((uint32_t)X(rm) << op->b), 1));
+                NEXT();
+            CASE(FAST_MOV_W):
+                X(rd) = (uint32_t)X(rm);
+                NEXT();
+            /* exec_CCMP_*: op->imm = condition table, a = NZCV if it fails,
+             * b = imm5 */
+            CASE(FAST_CCMP_X):
+                if ((op->imm >> (cpu->nzcv >> 28)) & 1)
+                    SET_NZCV(alu_sub_nzcv64(reg_read(cpu, op->rn), reg_read(cpu, op->rm)));
+                else
+                    SET_NZCV((uint32_t)op->a << 28);
+                NEXT();
+            CASE(FAST_CCMP_IMM_W):
+                if ((op->imm >> (cpu->nzcv >> 28)) & 1)
+                    alu_adds32(cpu, (uint32_t)reg_read(cpu, op->rn), ~(uint32_t)op->b, 1);
+                else
+                    SET_NZCV((uint32_t)op->a << 28);
+                NEXT();
+            CASE(FAST_CCMP_IMM_X):
+                if ((op->imm >> (cpu->nzcv >> 28)) & 1)
+                    SET_NZCV(alu_sub_nzcv64(reg_read(cpu, op->rn), op->b));
+                else
+                    SET_NZCV((uint32_t)op->a << 28);
+                NEXT();
+            CASE(FAST_ADD_IMM_SP):
+                reg_write_sp(cpu, op->rd, reg_read_sp(cpu, op->rn) + (uint64_t)op->imm);
+                NEXT();
+            CASE(FAST_SUB_IMM_SP):
+                reg_write_sp(cpu, op->rd, reg_read_sp(cpu, op->rn) - (uint64_t)op->imm);
+                NEXT();
+            CASE(FAST_AND_IMM_W): /* op->imm is the 32-bit mask */
+                X(rd) = X(rn) & (uint64_t)op->imm;
+                NEXT();
+            CASE(FAST_EOR_W):
+                X(rd) = (uint32_t)(X(rn) ^ ((uint32_t)X(rm) << op->b));
+                NEXT();
+            CASE(FAST_LSLV):
+                X(rd) = X(rn) << (X(rm) & 63);
+                NEXT();
+            CASE(FAST_LSRV):
+                X(rd) = X(rn) >> (X(rm) & 63);
+                NEXT();
             SHIFTED_CASES(AND, X(rd) = X(rn) & m)
             SHIFTED_CASES(ORR, X(rd) = X(rn) | m)
             SHIFTED_CASES(EOR, X(rd) = X(rn) ^ m)
@@ -633,6 +741,19 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 host_store((void *)(uintptr_t)(va + e->addend), 8, reg_read(cpu, op->rd));
                 NEXT();
             }
+#define LOAD_REG_CASE(KIND, SIZE)                                                \
+    CASE(KIND) : {                                                               \
+        uint64_t va = ldst_regoff_addr(cpu, op);                                 \
+        struct tlb_entry *e = tlb_entry_for(tlb, va);                            \
+        if (unlikely(e->tag_read != TLB_CMP(va, SIZE)))                          \
+            goto call;                                                           \
+        X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), SIZE);      \
+        NEXT();                                                                  \
+    }
+            LOAD_REG_CASE(FAST_LDRB_REG, 1)
+            LOAD_REG_CASE(FAST_LDRH_REG, 2)
+            LOAD_REG_CASE(FAST_LDR_W_REG, 4)
+#undef LOAD_REG_CASE
             CASE(FAST_LDR_REG): {
                 uint64_t va = regoff_x(cpu, op);
                 struct tlb_entry *e = tlb_entry_for(tlb, va);

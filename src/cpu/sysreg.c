@@ -471,11 +471,20 @@ static enum sysreg_status op_at(struct cpu *cpu, unsigned key, uint64_t va)
     return SYSREG_OK;
 }
 
-/* TLBI: everything is flushed; the TLB holds 4K pieces of larger mappings,
- * so a by-VA flush could miss siblings of a block entry. */
+/* TLBI by ASID or all: everything is flushed (entries are not tagged with
+ * their ASID, so all of them may belong to the one named). */
 static enum sysreg_status op_tlbi(struct cpu *cpu, unsigned key, uint64_t v)
 {
     tlb_flush(cpu);
+    return SYSREG_SYNC;
+}
+
+/* TLBI by VA (VAE1, VAAE1, VALE1, VAALE1 and the IS forms): Xt[43:0] holds
+ * VA[55:12]. Whatever the ASID, the page goes in every regime, which is
+ * more than the architecture requires and so never too little. */
+static enum sysreg_status op_tlbi_va(struct cpu *cpu, unsigned key, uint64_t v)
+{
+    tlb_flush_page(cpu, (v & ((1ull << 44) - 1)) << 12);
     return SYSREG_SYNC;
 }
 
@@ -638,17 +647,17 @@ static const struct sysreg sysregs[] = {
     FN("AT S1E0R", K(1, 0, 7, 8, 2), W1, NULL, NULL, op_at),
     FN("AT S1E0W", K(1, 0, 7, 8, 3), W1, NULL, NULL, op_at),
     FN("TLBI VMALLE1IS", K(1, 0, 8, 3, 0), W1, NULL, NULL, op_tlbi),
-    FN("TLBI VAE1IS", K(1, 0, 8, 3, 1), W1, NULL, NULL, op_tlbi),
+    FN("TLBI VAE1IS", K(1, 0, 8, 3, 1), W1, NULL, NULL, op_tlbi_va),
     FN("TLBI ASIDE1IS", K(1, 0, 8, 3, 2), W1, NULL, NULL, op_tlbi),
-    FN("TLBI VAAE1IS", K(1, 0, 8, 3, 3), W1, NULL, NULL, op_tlbi),
-    FN("TLBI VALE1IS", K(1, 0, 8, 3, 5), W1, NULL, NULL, op_tlbi),
-    FN("TLBI VAALE1IS", K(1, 0, 8, 3, 7), W1, NULL, NULL, op_tlbi),
+    FN("TLBI VAAE1IS", K(1, 0, 8, 3, 3), W1, NULL, NULL, op_tlbi_va),
+    FN("TLBI VALE1IS", K(1, 0, 8, 3, 5), W1, NULL, NULL, op_tlbi_va),
+    FN("TLBI VAALE1IS", K(1, 0, 8, 3, 7), W1, NULL, NULL, op_tlbi_va),
     FN("TLBI VMALLE1", K(1, 0, 8, 7, 0), W1, NULL, NULL, op_tlbi),
-    FN("TLBI VAE1", K(1, 0, 8, 7, 1), W1, NULL, NULL, op_tlbi),
+    FN("TLBI VAE1", K(1, 0, 8, 7, 1), W1, NULL, NULL, op_tlbi_va),
     FN("TLBI ASIDE1", K(1, 0, 8, 7, 2), W1, NULL, NULL, op_tlbi),
-    FN("TLBI VAAE1", K(1, 0, 8, 7, 3), W1, NULL, NULL, op_tlbi),
-    FN("TLBI VALE1", K(1, 0, 8, 7, 5), W1, NULL, NULL, op_tlbi),
-    FN("TLBI VAALE1", K(1, 0, 8, 7, 7), W1, NULL, NULL, op_tlbi),
+    FN("TLBI VAAE1", K(1, 0, 8, 7, 3), W1, NULL, NULL, op_tlbi_va),
+    FN("TLBI VALE1", K(1, 0, 8, 7, 5), W1, NULL, NULL, op_tlbi_va),
+    FN("TLBI VAALE1", K(1, 0, 8, 7, 7), W1, NULL, NULL, op_tlbi_va),
 };
 
 /* Unallocated encodings in the ID register space read as zero (D12.3.1). */

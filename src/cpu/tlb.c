@@ -21,16 +21,39 @@
 void tlb_flush(struct cpu *cpu)
 {
     memset(cpu->tlb, 0xff, sizeof(cpu->tlb));
+    cpu->tlb_large_base = TLB_INVALID;
+    cpu->tlb_large_mask = 0;
 }
 
+#define VA_BITS_MASK ((1ull << 56) - 1)   /* below the tag byte */
+
+/* A page's entries sit in one slot per regime whatever its tag byte, since
+ * the slot comes from bits 21:12. Pieces of a block or 64K page sit in
+ * other slots too, so a flush that falls in the span that held those
+ * flushes everything, as the span is not tracked piece by piece. */
 void tlb_flush_page(struct cpu *cpu, uint64_t va)
 {
-    for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++) {
-        struct tlb_entry *e = tlb_entry_for(cpu->tlb[idx], va);
-        uint64_t page = va & TLB_PAGE_MASK;
-        if (e->tag_read == page || e->tag_write == page || e->tag_exec == page)
-            memset(e, 0xff, sizeof(*e));
+    if (cpu->tlb_large_base != TLB_INVALID &&
+        (((va & VA_BITS_MASK) ^ cpu->tlb_large_base) & cpu->tlb_large_mask) == 0) {
+        tlb_flush(cpu);
+        return;
     }
+    for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++)
+        memset(tlb_entry_for(cpu->tlb[idx], va), 0xff, sizeof(struct tlb_entry));
+}
+
+/* Widen the large-mapping span to take in a mapping of 2^bits at va. */
+static void tlb_note_large(struct cpu *cpu, uint64_t va, unsigned bits)
+{
+    uint64_t mask = ~((1ull << bits) - 1) & VA_BITS_MASK;
+    va &= VA_BITS_MASK;
+    if (cpu->tlb_large_base != TLB_INVALID) {
+        mask &= cpu->tlb_large_mask;
+        while ((cpu->tlb_large_base ^ va) & mask)
+            mask = (mask << 1) & VA_BITS_MASK;   /* 0 at last: all of VA space */
+    }
+    cpu->tlb_large_base = va & mask;
+    cpu->tlb_large_mask = mask;
 }
 
 static void set_fault(struct cpu *cpu, uint64_t va, uint8_t fsc, enum mmu_access access)
@@ -86,6 +109,8 @@ static struct region *tlb_fill(struct cpu *cpu, uint64_t va, enum mmu_access acc
     uint64_t pa_page = res.pa & TLB_PAGE_MASK;
     if (pa_page + (1ull << TLB_PAGE_BITS) > r->base + r->size)
         return r; /* region ends inside the page: never cache it */
+    if (res.page_bits > TLB_PAGE_BITS)
+        tlb_note_large(cpu, va, res.page_bits);
     struct tlb_entry *e = tlb_entry_for(cpu->tlb[mmu_idx], va);
     e->addend = (uintptr_t)(r->host + (pa_page - r->base)) - (uintptr_t)page;
     e->tag_read = (res.prot & PROT_R) ? page : TLB_INVALID;

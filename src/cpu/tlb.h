@@ -33,6 +33,8 @@ static_assert(sizeof(struct tlb_entry) == 32, "TLB entry must stay 32 bytes");
 struct cpu;
 
 void tlb_flush(struct cpu *cpu);
+/* Forget every translation of the page holding va (bits 55:0; any tag
+ * byte), in every regime: TLBI by VA. */
 void tlb_flush_page(struct cpu *cpu, uint64_t va);
 
 /* Slow paths: return false with cpu->fault filled in if the access faults. */

@@ -426,9 +426,18 @@ static void check_tlbi(void)
     CHECK("code alias: no fault", seen.count, 0);
     /* A block made read-only, invalidated by an address inside it. */
     reset_seen();
+    /* Another page of the block, in a TLB slot the program's code and
+     * stack do not use (a refill there would hide a missed invalidation). */
+    uint64_t other = SLOT(1) + IN_BLK(PAGE_A) + 0x80040;
     CHECK("block writable before", (st(SLOT(1) + IN_BLK(PAGE_A) + 0x40, 9), seen.count), 0);
+    CHECK("block writable before, other page", (st(other, 11), seen.count), 0);
     *d_blk = (*d_blk & ~(3ull << 6)) | AP_EL1_RO;
     TLBI_VA("vae1", SLOT(1) + IN_BLK(PAGE_A) + 0x40, 0);
+    /* The TLBI named one page, but the entry it removed is the whole block. */
+    st(other, 12);
+    expect_fault("TLBI VAE1 inside a block: other page", DABT_SAME_W(FSC_PERM(2)), other);
+    CHECK("block RO: other page unchanged", *(volatile uint64_t *)(PAGE_A + 0x80040), 11);
+    reset_seen();
     st(SLOT(1) + IN_BLK(PAGE_A) + 0x40, 10);
     expect_fault("TLBI VAE1 inside a block", DABT_SAME_W(FSC_PERM(2)), SLOT(1) + IN_BLK(PAGE_A) + 0x40);
     CHECK("block RO: memory unchanged", *(volatile uint64_t *)(PAGE_A + 0x40), 9);
