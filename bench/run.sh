@@ -154,4 +154,7 @@ else
     echo "bench: $LINUX_KERNEL or $LINUX_INITRD missing: no boot benchmark"
     status=1
 fi
+
+# virtio-blk sequential throughput in the guest (bench/disk.sh).
+sh bench/disk.sh || status=1
 exit $status

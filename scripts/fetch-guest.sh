@@ -5,15 +5,51 @@
 # dpkg-deb. Leaves CACHE/FLAVOUR/vmlinuz, CACHE/FLAVOUR/modules (the
 # kernel's /lib/modules/<version>, trimmed to the modules the initramfs
 # may carry) and CACHE/busybox. Anything already in
-# the cache is used as it is: nothing is fetched twice.
+# the cache is used as it is: nothing is fetched twice. The cache keeps the
+# modules.list it was trimmed to (CACHE/FLAVOUR/modules.list); when the list
+# has changed since, the cache is trimmed again, and fetched again only if
+# the list names a module of this kernel that an earlier trim removed
+# (modules.order, which is never trimmed, names every module the kernel has).
+# scripts/mkinitramfs.sh runs this before each build for that reason.
 set -eu
 cache=$1 flavour=$2
 modlist=$(cd "$(dirname "$0")/.." && pwd)/tests/linux/modules.list
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
+mods=$cache/$flavour/modules
 
-if [ -f "$cache/$flavour/vmlinuz" ] && [ -d "$cache/$flavour/modules" ] && [ -f "$cache/busybox" ]; then
-    exit 0
+# Several builds may run this at once (make -j): one at a time, so no two
+# update apt's lists or rewrite the same cache together.
+exec 9>>"$cache/.fetch-lock"
+flock 9
+
+# trim: keep only the modules an initramfs may carry (the list's names);
+# the rest is hundreds of megabytes nobody loads. Records the list.
+trim() {
+    find "$mods/kernel" -name '*.ko' | while read -r ko; do
+        grep -qx "$(basename "$ko" .ko)" "$modlist" || rm -f "$ko"
+    done
+    cp "$modlist" "$mods/modules.list.tmp"
+    mv "$mods/modules.list.tmp" "$cache/$flavour/modules.list"
+}
+
+# trimmed_away: true when the list names a module the kernel has as a
+# module (in modules.order) whose file is no longer in the cache.
+trimmed_away() {
+    grep -v '^#' "$modlist" | while read -r mod; do
+        [ -n "$mod" ] || continue
+        grep -q "/$mod\.ko\$" "$mods/modules.order" || continue
+        [ -n "$(find "$mods/kernel" -name "$mod.ko" | head -n 1)" ] || { echo "$mod"; break; }
+    done | grep -q .
+}
+
+if [ -f "$cache/$flavour/vmlinuz" ] && [ -d "$mods" ] && [ -f "$cache/busybox" ]; then
+    cmp -s "$modlist" "$cache/$flavour/modules.list" && exit 0
+    if ! trimmed_away; then
+        trim
+        exit 0
+    fi
+    echo "fetch-guest: tests/linux/modules.list names modules the $flavour cache lacks: fetching it again" >&2
 fi
 
 SUDO=""
@@ -44,13 +80,9 @@ apt-get download -q "$image-unsigned:arm64" </dev/null >/dev/null 2>&1
 dpkg-deb -x "$image"-unsigned_*.deb root
 mkdir -p "$cache/$flavour"
 cp root/boot/vmlinuz-* "$cache/$flavour/vmlinuz.tmp"
-rm -rf "$cache/$flavour/modules"
-mv root/lib/modules/* "$cache/$flavour/modules"
-# Keep only the modules an initramfs may carry (tests/linux/modules.list):
-# the rest is hundreds of megabytes nobody loads.
-find "$cache/$flavour/modules/kernel" -name '*.ko' | while read -r ko; do
-    grep -qx "$(basename "$ko" .ko)" "$modlist" || rm -f "$ko"
-done
+rm -rf "$mods" "$cache/$flavour/modules.list"
+mv root/lib/modules/* "$mods"
+trim
 mv "$cache/$flavour/vmlinuz.tmp" "$cache/$flavour/vmlinuz"
 
 if [ ! -f "$cache/busybox" ]; then

@@ -11,6 +11,13 @@ set -eu
 out=$1 busybox=$2 modules=$3 init=$4
 shift 4
 here=$(cd "$(dirname "$0")/.." && pwd)
+# MODULES is normally CACHE/FLAVOUR/modules of scripts/fetch-guest.sh, which
+# make runs only when the kernel is missing: let it bring the cache in line
+# with a changed modules.list first (it returns at once when nothing changed).
+kdir=$(dirname "$modules")
+if [ "$(basename "$modules")" = modules ] && [ -f "$kdir/vmlinuz" ]; then
+    sh "$here/scripts/fetch-guest.sh" "$(dirname "$kdir")" "$(basename "$kdir")"
+fi
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
