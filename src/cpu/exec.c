@@ -91,6 +91,9 @@ enum fast_kind {
     FAST_LDRB_REG, FAST_LDRH_REG, FAST_LDR_W_REG,
     FAST_CCMP_X, FAST_CCMP_IMM_W, FAST_CCMP_IMM_X, FAST_ADD_IMM_SP, FAST_SUB_IMM_SP,
     FAST_AND_IMM_W, FAST_EOR_W, FAST_LSLV, FAST_LSRV,
+    FAST_ANDS_IMM_X, FAST_ANDS_IMM_W, FAST_EXTR_W, FAST_CSINC_W, FAST_CSINV_W,
+    FAST_LDRH_IMM, FAST_LDRB_PRE, FAST_LDRB_POST, FAST_STRB_POST, FAST_STR_POST,
+    FAST_LDTR, FAST_STTR,
 };
 
 /* The inline form for a decoded op, or FAST_CALL. Only 64-bit forms, and
@@ -124,7 +127,7 @@ static uint8_t op_fast_kind(struct op *op)
     FAST_IF(ADD_ext_x, dnm, FAST_ADD_EXT)    /* Rn and Rd would be SP */
     FAST_IF(ADC_x, dnm, FAST_ADC)
     FAST_IF(ADD_reg_w, dnm, FAST_ADD_W)
-    FAST_IF(SUB_reg_w, dnm, FAST_SUB_W)
+    FAST_IF(SUB_reg_w, true, FAST_SUB_W)   /* and NEG: reg_read */
     FAST_IF(SUBS_reg_w, !n31 && !m31, FAST_SUBS_W)   /* and CMP: rd 31 is WZR */
     FAST_IF(SUBS_shift_w, !n31 && !m31 && op->a == 0 /* LSL */, FAST_SUBS_W)
     FAST_IF(MOV_reg_w, !d31 && !m31, FAST_MOV_W)
@@ -138,6 +141,19 @@ static uint8_t op_fast_kind(struct op *op)
     FAST_IF(EOR_shift_w, dnm && op->a == 0 /* LSL */, FAST_EOR_W)
     FAST_IF(LSLV_x, dnm, FAST_LSLV)
     FAST_IF(LSRV_x, dnm, FAST_LSRV)
+    FAST_IF(ANDS_imm_x, true, FAST_ANDS_IMM_X)   /* and TST: reg_read, reg_write */
+    FAST_IF(ANDS_imm_w, true, FAST_ANDS_IMM_W)
+    FAST_IF(EXTR_w, true, FAST_EXTR_W)
+    FAST_IF(CSINC_w, true, FAST_CSINC_W)
+    FAST_IF(CSINV_w, true, FAST_CSINV_W)
+    /* Writeback forms only with Rt != Rn, whose order the executors define. */
+    FAST_IF(LDRH_imm, !d31, FAST_LDRH_IMM)
+    FAST_IF(LDRB_pre, !d31 && op->rd != op->rn, FAST_LDRB_PRE)
+    FAST_IF(LDRB_post, !d31 && op->rd != op->rn, FAST_LDRB_POST)
+    FAST_IF(STRB_post, op->rd != op->rn, FAST_STRB_POST)
+    FAST_IF(STR_x_post, op->rd != op->rn, FAST_STR_POST)
+    FAST_IF(LDTR_x, !d31, FAST_LDTR)   /* copy_from_user, and STTR clear_user */
+    FAST_IF(STTR_x, true, FAST_STTR)
     FAST_IF(SUBS_reg_x, d31 && !n31 && !m31, FAST_CMP_LSL + op->a)
     FAST_IF(AND_shift_x, dnm, FAST_AND_LSL + op->a)
     FAST_IF(AND_reg_x, dnm, FAST_AND_LSL + op->a)
@@ -548,6 +564,18 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         [FAST_EOR_W] = &&L_FAST_EOR_W,
         [FAST_LSLV] = &&L_FAST_LSLV,
         [FAST_LSRV] = &&L_FAST_LSRV,
+        [FAST_ANDS_IMM_X] = &&L_FAST_ANDS_IMM_X,
+        [FAST_ANDS_IMM_W] = &&L_FAST_ANDS_IMM_W,
+        [FAST_EXTR_W] = &&L_FAST_EXTR_W,
+        [FAST_CSINC_W] = &&L_FAST_CSINC_W,
+        [FAST_CSINV_W] = &&L_FAST_CSINV_W,
+        [FAST_LDRH_IMM] = &&L_FAST_LDRH_IMM,
+        [FAST_LDRB_PRE] = &&L_FAST_LDRB_PRE,
+        [FAST_LDRB_POST] = &&L_FAST_LDRB_POST,
+        [FAST_STRB_POST] = &&L_FAST_STRB_POST,
+        [FAST_STR_POST] = &&L_FAST_STR_POST,
+        [FAST_LDTR] = &&L_FAST_LDTR,
+        [FAST_STTR] = &&L_FAST_STTR,
     };
     /* Every core stores the same value. */
     __atomic_store_n(&run_labels, fast_labels, __ATOMIC_RELAXED);
@@ -621,7 +649,7 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 X(rd) = (uint32_t)(X(rn) + X(rm));
                 NEXT();
             CASE(FAST_SUB_W):
-                X(rd) = (uint32_t)(X(rn) - X(rm));
+                reg_write(cpu, op->rd, (uint32_t)(reg_read(cpu, op->rn) - reg_read(cpu, op->rm)));
                 NEXT();
             CASE(FAST_SUBS_W): /* exec_SUBS_reg_w, _shift_w with LSL #b */
                 reg_write(cpu, op->rd,
@@ -667,6 +695,34 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 NEXT();
             CASE(FAST_LSRV):
                 X(rd) = X(rn) >> (X(rm) & 63);
+                NEXT();
+            CASE(FAST_ANDS_IMM_X): {
+                uint64_t r = reg_read(cpu, op->rn) & (uint64_t)op->imm;
+                alu_logic_flags64(cpu, r);
+                reg_write(cpu, op->rd, r);
+                NEXT();
+            }
+            CASE(FAST_ANDS_IMM_W): {
+                uint32_t r = (uint32_t)(reg_read(cpu, op->rn) & (uint64_t)op->imm);
+                alu_logic_flags32(cpu, r);
+                reg_write(cpu, op->rd, r);
+                NEXT();
+            }
+            CASE(FAST_EXTR_W): { /* exec_EXTR_w: a = lsb */
+                uint64_t pair = (uint64_t)(uint32_t)reg_read(cpu, op->rn) << 32 |
+                                (uint32_t)reg_read(cpu, op->rm);
+                reg_write(cpu, op->rd, (uint32_t)(pair >> op->a));
+                NEXT();
+            }
+            CASE(FAST_CSINC_W):
+                reg_write(cpu, op->rd, (op->imm >> (cpu->nzcv >> 28)) & 1
+                                           ? (uint32_t)reg_read(cpu, op->rn)
+                                           : (uint32_t)(reg_read(cpu, op->rm) + 1));
+                NEXT();
+            CASE(FAST_CSINV_W):
+                reg_write(cpu, op->rd, (op->imm >> (cpu->nzcv >> 28)) & 1
+                                           ? (uint32_t)reg_read(cpu, op->rn)
+                                           : (uint32_t)~reg_read(cpu, op->rm));
                 NEXT();
             SHIFTED_CASES(AND, X(rd) = X(rn) & m)
             SHIFTED_CASES(ORR, X(rd) = X(rn) | m)
@@ -792,6 +848,61 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 if (unlikely(e->tag_read != TLB_CMP(va, 1)))
                     goto call;
                 X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 1);
+                NEXT();
+            }
+            CASE(FAST_LDRH_IMM): {
+                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_read != TLB_CMP(va, 2)))
+                    goto call;
+                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 2);
+                NEXT();
+            }
+            CASE(FAST_LDRB_PRE):
+            CASE(FAST_LDRB_POST): {
+                uint64_t base = reg_read_sp(cpu, op->rn), wb = base + (uint64_t)op->imm;
+                uint64_t va = op->fast == FAST_LDRB_PRE ? wb : base;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_read != TLB_CMP(va, 1)))
+                    goto call;
+                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 1);
+                reg_write_sp(cpu, op->rn, wb);
+                NEXT();
+            }
+            CASE(FAST_STRB_POST): {
+                uint64_t va = reg_read_sp(cpu, op->rn);
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_write != TLB_CMP(va, 1)))
+                    goto call;
+                host_store((void *)(uintptr_t)(va + e->addend), 1, reg_read(cpu, op->rd));
+                reg_write_sp(cpu, op->rn, va + (uint64_t)op->imm);
+                NEXT();
+            }
+            CASE(FAST_STR_POST): {
+                uint64_t va = reg_read_sp(cpu, op->rn);
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (unlikely(e->tag_write != TLB_CMP(va, 8)))
+                    goto call;
+                host_store((void *)(uintptr_t)(va + e->addend), 8, reg_read(cpu, op->rd));
+                reg_write_sp(cpu, op->rn, va + (uint64_t)op->imm);
+                NEXT();
+            }
+            /* Unprivileged: EL0's view, which at EL0 is the current one
+             * (cpu_load_unpriv, cpu_store_unpriv). */
+            CASE(FAST_LDTR): {
+                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
+                struct tlb_entry *e = tlb_entry_for(cpu->tlb[MMU_IDX_EL0], va);
+                if (unlikely(e->tag_read != TLB_CMP(va, 8)))
+                    goto call;
+                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 8);
+                NEXT();
+            }
+            CASE(FAST_STTR): {
+                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
+                struct tlb_entry *e = tlb_entry_for(cpu->tlb[MMU_IDX_EL0], va);
+                if (unlikely(e->tag_write != TLB_CMP(va, 8)))
+                    goto call;
+                host_store((void *)(uintptr_t)(va + e->addend), 8, reg_read(cpu, op->rd));
                 NEXT();
             }
             CASE(FAST_STRB_IMM): {
