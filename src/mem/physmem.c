@@ -73,18 +73,27 @@ void physmem_add_mmio(struct physmem *pm, const char *name, uint64_t base, uint6
     r->dev = dev;
 }
 
+/* Most lookups (page-table walks, TLB fills, DMA) land in RAM again and
+ * again, so the region found last is tried first. Any thread may look up:
+ * the hint is read and written atomically, and is only ever a valid index
+ * (regions are not removed while the machine runs). */
 struct region *physmem_find(struct physmem *pm, uint64_t pa)
 {
+    unsigned hint = __atomic_load_n(&pm->last, __ATOMIC_RELAXED);
+    if (hint < pm->count && pa - pm->regions[hint].base < pm->regions[hint].size)
+        return &pm->regions[hint];
     unsigned lo = 0, hi = pm->count;
     while (lo < hi) {
         unsigned mid = (lo + hi) / 2;
         struct region *r = &pm->regions[mid];
-        if (pa < r->base)
+        if (pa < r->base) {
             hi = mid;
-        else if (pa - r->base >= r->size)
+        } else if (pa - r->base >= r->size) {
             lo = mid + 1;
-        else
+        } else {
+            __atomic_store_n(&pm->last, mid, __ATOMIC_RELAXED);
             return r;
+        }
     }
     return NULL;
 }

@@ -40,6 +40,7 @@ typedef void (*code_write_fn)(void *opaque, uint64_t page_pa);
 struct physmem {
     struct region regions[PHYSMEM_MAX_REGIONS];
     unsigned count;                /* sorted by base */
+    unsigned last;                 /* index physmem_find found last: tried first */
     code_write_fn on_code_write;
     void *code_write_opaque;
 };
