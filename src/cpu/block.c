@@ -13,10 +13,14 @@
 #define BLOCK_HASH_BITS 15
 #define PAGE_HASH_BITS 13
 #define ARENA_SIZE (64u << 20)
+#define JUMP_CACHE_BITS 12
 
 struct block_cache {
     struct block *by_pc[1u << BLOCK_HASH_BITS];
     struct block *by_page[1u << PAGE_HASH_BITS];
+    /* The block last found for a PC, by its low bits: tried before the
+     * hash chain (entries may be invalid or for another PC: checked). */
+    struct block *jump_cache[1u << JUMP_CACHE_BITS];
     uint8_t *arena;
     size_t used;
     uint64_t flushes, decoded;
@@ -62,6 +66,7 @@ void block_cache_flush(struct block_cache *bc)
 {
     memset(bc->by_pc, 0, sizeof(bc->by_pc));
     memset(bc->by_page, 0, sizeof(bc->by_page));
+    memset(bc->jump_cache, 0, sizeof(bc->jump_cache));
     bc->used = 0;
     bc->flushes++;
 }
@@ -141,9 +146,15 @@ void block_commit(struct cpu *cpu, struct block *b)
 struct block *block_find(struct block_cache *bc, uint64_t pc, const uint8_t *host,
                          bool single_step)
 {
-    for (struct block *b = bc->by_pc[pc_hash(pc)]; b; b = b->hash_next)
-        if (b->pc == pc && b->host == host && (!single_step || b->n_ops == 1))
+    struct block **jc = &bc->jump_cache[(pc >> 2) & ((1u << JUMP_CACHE_BITS) - 1)];
+    struct block *b = *jc;
+    if (b && b->pc == pc && b->host == host && b->valid && (!single_step || b->n_ops == 1))
+        return b;
+    for (b = bc->by_pc[pc_hash(pc)]; b; b = b->hash_next)
+        if (b->pc == pc && b->host == host && (!single_step || b->n_ops == 1)) {
+            *jc = b;
             return b;
+        }
     return NULL;
 }
 
