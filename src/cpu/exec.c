@@ -1046,6 +1046,12 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         if (unlikely(!prev || (cpu->exit_requested | cpu->stop_request | (cpu_irq_lines(cpu) != 0) |
                                (cpu->insns >= limit))))
             continue;
+        /* A loop that is one block goes round without looking anything up
+         * (unless its own stores threw it away). */
+        if (cpu->pc == b->pc && likely(b->valid)) {
+            op = b->ops;
+            DISPATCH();
+        }
         b = block_follow(cpu, prev, cpu->pc);
         if (unlikely(!b))
             continue;
