@@ -213,6 +213,10 @@ static uint8_t op_fast_kind(struct op *op)
     FAST_IF(BR, true, FAST_BR)
     FAST_IF(BLR, true, FAST_BLR)
     FAST_IF(HINT, true, FAST_NOP)
+    FAST_IF(PRFM_imm, true, FAST_NOP)   /* prefetches do nothing here */
+    FAST_IF(PRFM_reg, true, FAST_NOP)
+    FAST_IF(PRFUM, true, FAST_NOP)
+    FAST_IF(PRFM_lit, true, FAST_NOP)
 #undef FAST_IF
     if (f == exec_B_cond) {
         /* The condition (op->a) as a truth table over the 16 NZCV values
