@@ -11,6 +11,8 @@ CC      ?= gcc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -MMD -MP -pthread
 LDLIBS  += -lfdt -lpthread -lm
+# libslirp (-netdev user); its .pc needs glib's, which its header does not.
+LDLIBS  += $(shell pkg-config --libs slirp 2>/dev/null || echo -lslirp)
 
 ifeq ($(SANITIZE),1)
 BUILD   := build-san

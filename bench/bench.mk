@@ -27,3 +27,6 @@ BENCH_DEPS += $(BUILD)/bench/matmul.elf $(BUILD)/bench/scan.elf
 BENCH_LINUX_KERNEL := $(GUEST_CACHE)/cloud-arm64/vmlinuz
 BENCH_LINUX_INITRD := $(LINUX_DIR)/cloud-arm64/initrd-boot.gz
 BENCH_DEPS += $(BENCH_LINUX_KERNEL) $(BENCH_LINUX_INITRD)
+
+# The network benchmark (bench/net.sh) boots tests/net's initramfs.
+BENCH_DEPS += $(NET_INITRD)

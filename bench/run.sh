@@ -155,6 +155,8 @@ else
     status=1
 fi
 
-# virtio-blk sequential throughput in the guest (bench/disk.sh).
+# virtio-blk sequential throughput in the guest (bench/disk.sh), and
+# virtio-net TCP throughput between guest and host (bench/net.sh).
 sh bench/disk.sh || status=1
+sh bench/net.sh || status=1
 exit $status

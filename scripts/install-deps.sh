@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="build-essential pkg-config libfdt-dev device-tree-compiler libcapstone-dev \
 libunicorn-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm \
-ipxe-qemu cpio gdb-multiarch libc6-dev-arm64-cross e2fsprogs libslirp-dev"
+ipxe-qemu cpio gdb-multiarch libc6-dev-arm64-cross e2fsprogs libslirp-dev python3"
 
 missing=""
 for p in $PACKAGES; do

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "backend/chardev.h"
+#include "backend/net.h"
+#include "fault/fault.h"
 #include "gdb/gdbstub.h"
 #include "machine/virt.h"
 #include "trace/log.h"
@@ -31,15 +33,26 @@ static const char usage[] =
     "  -append STRING        kernel command line (/chosen/bootargs)\n"
     "  -dtb FILE             use this device tree instead of the generated one\n"
     "  -nographic            UART on the terminal (Ctrl-A x quits)\n"
-    "  -serial stdio|mon:stdio|file:PATH|null|none\n"
+    "  -serial stdio|mon:stdio|file:PATH|null|none|chardev:ID\n"
+    "  -chardev stdio|file|pipe|null|socket|testdev,id=ID[,path=P][,host=H,port=N]\n"
+    "          [,server=on|off][,wait=on|off]   a character backend for -serial chardev:ID\n"
+    "                        or a virtconsole; testdev: the guest writes <n>q to exit (n<<1)|1\n"
     "  -semihosting          Arm semihosting (HLT #0xF000)\n"
     "  -semihosting-config enable=on|off[,target=native|auto]\n"
     "  -no-reboot            exit instead of rebooting\n"
     "  -drive if=none,id=ID,file=F,format=raw[,readonly=on][,serial=S]\n"
     "  -drive file=F,if=virtio[,format=raw][,readonly=on]   shorthand: a virtio-blk disk\n"
     "  -device virtio-blk-device,drive=ID[,serial=S] | virtio-rng-device\n"
+    "  -device virtio-serial-device, then virtconsole|virtserialport,chardev=ID[,name=N][,nr=N]\n"
+    "  -netdev user,id=ID[,hostfwd=[tcp|udp]:[HADDR]:HPORT-[GADDR]:GPORT]...[,restrict=on]\n"
+    "          [,net=ADDR/BITS][,host=ADDR][,dhcpstart=ADDR][,dns=ADDR]   libslirp, 10.0.2.0/24\n"
+    "  -netdev tap,id=ID,ifname=NAME[,script=no,downscript=no]   a host tap interface\n"
+    "  -device virtio-net-device[,netdev=ID][,mac=52:54:00:12:34:56]   a NIC (default MACs\n"
+    "                        52:54:00:12:34:56, :57... as QEMU)\n"
     "                        virtio-mmio devices; the first takes the highest slot\n"
     "  -global virtio-mmio.force-legacy=false   modern (version 2) virtio-mmio\n"
+    "  -fault RULE           inject faults, e.g. drive=hd0,op=read,sectors=8-15,error=eio\n"
+    "                        (repeatable; rule syntax in README, \"Fault injection\")\n"
     "  -qtest stdio|unix:PATH|tcp:HOST:PORT   no CPU runs; a test drives the machine\n"
     "                        over QEMU's qtest protocol (implies -accel qtest)\n"
     "  -qtest-log FILE       transcript of the qtest session\n"
@@ -215,7 +228,7 @@ static void parse_drive(struct virt_config *cfg, char *arg)
          * yet, so it becomes the virtio-mmio disk instead. */
         if (cfg->n_virtio == VIRT_VIRTIO_SLOTS)
             die("-drive if=virtio: all %d virtio-mmio slots are taken", VIRT_VIRTIO_SLOTS);
-        cfg->virtio[cfg->n_virtio++] = (struct virt_virtio){VIRT_VIRTIO_BLK, d, NULL};
+        cfg->virtio[cfg->n_virtio++] = (struct virt_virtio){.kind = VIRT_VIRTIO_BLK, .drive = d};
     } else if (strcmp(iface, "none")) {
         die("-drive if=%s: not on the virt board (use if=none with -device, or if=virtio)",
             iface);
@@ -224,9 +237,222 @@ static void parse_drive(struct virt_config *cfg, char *arg)
     }
 }
 
+/* -chardev BACKEND,id=ID[,...]: the id is checked here, the backend and
+ * its properties when the board opens it (backend/chardev.c). */
+static void parse_chardev(struct virt_config *cfg, const char *arg)
+{
+    /* The option string stays whole for the backend; the id is kept here. */
+    static char ids[VIRT_MAX_CHARDEVS][64];
+    if (cfg->n_chardevs == VIRT_MAX_CHARDEVS)
+        die("-chardev: at most %d character devices", VIRT_MAX_CHARDEVS);
+    char *id = ids[cfg->n_chardevs];
+    id[0] = '\0';
+    for (const char *t = strchr(arg, ','); t; t = strchr(t + 1, ',')) {
+        size_t n = strcspn(t + 1, ",");
+        if (strncmp(t + 1, "id=", 3))
+            continue;
+        if (n - 3 >= sizeof(ids[0]))
+            die("-chardev %s: the id is too long", arg);
+        memcpy(id, t + 4, n - 3);
+        id[n - 3] = '\0';
+    }
+    if (!*id)
+        die("-chardev %s: needs id=NAME", arg);
+    for (unsigned i = 0; i < cfg->n_chardevs; i++)
+        if (!strcmp(cfg->chardevs[i].id, id))
+            die("-chardev id=%s: duplicate chardev id", id);
+    cfg->chardevs[cfg->n_chardevs++] = (struct virt_chardev){id, arg};
+}
+
+/* -device virtio-serial-device, and its ports: -device virtconsole or
+ * virtserialport,chardev=ID[,name=N][,nr=N], on the first
+ * virtio-serial-device given before them (QEMU takes the first bus with
+ * room). False if `arg` is another device type. */
+static bool parse_serial_device(struct virt_config *cfg, char *arg)
+{
+    size_t tl = strcspn(arg, ",");
+    bool bus = tl == 20 && !strncmp(arg, "virtio-serial-device", tl);
+    bool console = tl == 11 && !strncmp(arg, "virtconsole", tl);
+    if (!bus && !console && !(tl == 14 && !strncmp(arg, "virtserialport", tl)))
+        return false;
+    char *save = NULL;
+    const char *type = strtok_r(arg, ",", &save);
+    struct virt_serial_port port = {.nr = -1, .console = console};
+    for (char *item = strtok_r(NULL, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq)
+            die("-device %s: expected key=value, got '%s'", type, item);
+        *eq = '\0';
+        const char *val = eq + 1;
+        if (!strcmp(item, "id")) {
+            continue;
+        } else if (bus && !strcmp(item, "max_ports")) {
+            if (strcmp(val, "31"))
+                die("-device virtio-serial-device: max_ports=%s: only 31 (QEMU's default)", val);
+        } else if (!bus && !strcmp(item, "chardev")) {
+            port.chardev = val;
+        } else if (!bus && !strcmp(item, "name")) {
+            port.name = val;
+        } else if (!bus && !strcmp(item, "nr")) {
+            char *end;
+            errno = 0;
+            long nr = strtol(val, &end, 10);
+            if (errno || end == val || *end || nr < 0 || nr > 30)
+                die("-device %s: nr=%s: expected a port number 0..30", type, val);
+            port.nr = (int)nr;
+        } else {
+            die("-device %s: unknown property '%s'", type, item);
+        }
+    }
+    if (bus) {
+        if (cfg->n_virtio == VIRT_VIRTIO_SLOTS)
+            die("-device %s: all %d virtio-mmio slots are taken", type, VIRT_VIRTIO_SLOTS);
+        cfg->virtio[cfg->n_virtio++] = (struct virt_virtio){.kind = VIRT_VIRTIO_SERIAL};
+        return true;
+    }
+    unsigned dev = 0;
+    while (dev < cfg->n_virtio && cfg->virtio[dev].kind != VIRT_VIRTIO_SERIAL)
+        dev++;
+    if (dev == cfg->n_virtio)
+        die("-device %s: no virtio-serial-device before it to attach to", type);
+    if (cfg->n_serial_ports == VIRT_MAX_SERIAL_PORTS)
+        die("-device %s: at most %d ports", type, VIRT_MAX_SERIAL_PORTS);
+    port.dev = dev;
+    cfg->serial_ports[cfg->n_serial_ports++] = port;
+    return true;
+}
+
+/* Every -chardev is used by exactly one device (-serial chardev:ID or a
+ * virtio-serial port), and every use names a -chardev. */
+static void check_chardev_use(const struct virt_config *cfg, const char *serial)
+{
+    unsigned uses[VIRT_MAX_CHARDEVS] = {0};
+    const char *serial_id = serial && !strncmp(serial, "chardev:", 8) ? serial + 8 : NULL;
+    for (unsigned p = 0; p <= cfg->n_serial_ports; p++) {
+        const char *id = p < cfg->n_serial_ports ? cfg->serial_ports[p].chardev : serial_id;
+        const char *user = p < cfg->n_serial_ports
+                               ? (cfg->serial_ports[p].console ? "-device virtconsole"
+                                                               : "-device virtserialport")
+                               : "-serial";
+        if (!id)
+            continue;
+        unsigned i = 0;
+        while (i < cfg->n_chardevs && strcmp(cfg->chardevs[i].id, id))
+            i++;
+        if (i == cfg->n_chardevs)
+            die("%s: no -chardev with id=%s", user, id);
+        if (uses[i]++)
+            die("%s: chardev '%s' is already in use", user, id);
+    }
+    /* A chardev nothing uses is opened all the same, as QEMU does. */
+}
+
+/* -netdev user|tap,id=ID,...: checked here, opened by the board for the
+ * NIC that names it. */
+static void parse_netdev(struct virt_config *cfg, const char *arg)
+{
+    static char ids[VIRT_MAX_NETDEVS][64];
+    char err[256];
+    char *id = ids[cfg->n_netdevs < VIRT_MAX_NETDEVS ? cfg->n_netdevs : 0];
+    if (!net_check_spec(arg, id, sizeof(ids[0]), err, sizeof(err)))
+        die("%s", err);
+    for (unsigned i = 0; i < cfg->n_netdevs; i++)
+        if (!strcmp(cfg->netdevs[i].id, id))
+            die("-netdev id=%s: duplicate netdev id", id);
+    if (cfg->n_netdevs == VIRT_MAX_NETDEVS)
+        die("-netdev: at most %d network backends", VIRT_MAX_NETDEVS);
+    cfg->netdevs[cfg->n_netdevs++] = (struct virt_netdev){id, arg};
+}
+
+/* The netdev= each NIC names, by its index in cfg->virtio (resolved after
+ * all options: -netdev may come after its -device), and whether mac= was given. */
+static const char *nic_netdev[VIRT_VIRTIO_SLOTS];
+static bool nic_has_mac[VIRT_VIRTIO_SLOTS];
+
+/* -device virtio-net-device[,netdev=ID][,mac=MAC][,id=ID]; false if arg is
+ * another device. */
+static bool parse_net_device(struct virt_config *cfg, char *arg)
+{
+    static const char type[] = "virtio-net-device";
+    if (strncmp(arg, type, sizeof(type) - 1) || (arg[sizeof(type) - 1] && arg[sizeof(type) - 1] != ','))
+        return false;
+    if (cfg->n_virtio == VIRT_VIRTIO_SLOTS)
+        die("-device %s: all %d virtio-mmio slots are taken", type, VIRT_VIRTIO_SLOTS);
+    unsigned n = cfg->n_virtio;
+    struct virt_virtio v = {.kind = VIRT_VIRTIO_NET};
+    char *save = NULL;
+    strtok_r(arg, ",", &save);
+    for (char *item = strtok_r(NULL, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq)
+            die("-device %s: expected key=value, got '%s'", type, item);
+        *eq++ = '\0';
+        if (!strcmp(item, "netdev")) {
+            nic_netdev[n] = eq;
+        } else if (!strcmp(item, "mac")) {
+            unsigned b[6];
+            char end;
+            if (sscanf(eq, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+                       &end) != 6 || strlen(eq) != 17)
+                die("-device %s: mac=%s: expected six hex bytes like 52:54:00:12:34:56", type, eq);
+            for (int k = 0; k < 6; k++)
+                v.mac[k] = (uint8_t)b[k];
+            nic_has_mac[n] = true;
+        } else if (strcmp(item, "id")) {
+            die("-device %s: unknown property '%s' (netdev, mac, id)", type, item);
+        }
+    }
+    cfg->virtio[cfg->n_virtio++] = v;
+    return true;
+}
+
+/* Link each NIC to its -netdev (each backend serves one NIC) and give the
+ * NICs without mac= QEMU's defaults: 52:54:00:12:34:56 + i for the lowest
+ * i not taken by a NIC created before it. */
+static void finish_nics(struct virt_config *cfg)
+{
+    bool used[cfg->n_netdevs + 1];
+    memset(used, 0, sizeof(used));
+    for (unsigned n = 0; n < cfg->n_virtio; n++) {
+        struct virt_virtio *v = &cfg->virtio[n];
+        if (v->kind != VIRT_VIRTIO_NET)
+            continue;
+        if (nic_netdev[n]) {
+            unsigned i = 0;
+            while (i < cfg->n_netdevs && strcmp(cfg->netdevs[i].id, nic_netdev[n]))
+                i++;
+            if (i == cfg->n_netdevs)
+                die("-device virtio-net-device: no -netdev with id=%s", nic_netdev[n]);
+            if (used[i])
+                die("-device virtio-net-device: netdev %s is already in use", nic_netdev[n]);
+            used[i] = true;
+            v->netdev = &cfg->netdevs[i];
+        }
+        if (nic_has_mac[n])
+            continue;
+        for (unsigned k = 0; k < 256; k++) {
+            uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, (uint8_t)(0x56 + k)};
+            bool taken = false;
+            for (unsigned m = 0; m < n && !taken; m++)
+                taken = cfg->virtio[m].kind == VIRT_VIRTIO_NET && !memcmp(cfg->virtio[m].mac, mac, 6);
+            if (!taken) {
+                memcpy(v->mac, mac, 6);
+                break;
+            }
+        }
+    }
+    for (unsigned i = 0; i < cfg->n_netdevs; i++)
+        if (!used[i])
+            fprintf(stderr, "armvirt: warning: netdev %s has no peer\n", cfg->netdevs[i].id);
+}
+
 /* -device virtio-blk-device,drive=ID[,serial=S] or virtio-rng-device. */
 static void parse_device(struct virt_config *cfg, char *arg)
 {
+    if (parse_serial_device(cfg, arg))
+        return;
+    if (parse_net_device(cfg, arg))
+        return;
     char *save = NULL, *type = strtok_r(arg, ",", &save);
     if (!type)
         die("-device: expected a device type");
@@ -265,6 +491,17 @@ static void parse_device(struct virt_config *cfg, char *arg)
     if (cfg->n_virtio == VIRT_VIRTIO_SLOTS)
         die("-device %s: all %d virtio-mmio slots are taken", type, VIRT_VIRTIO_SLOTS);
     cfg->virtio[cfg->n_virtio++] = v;
+}
+
+/* -fault RULE: syntax checked now, devices named once they exist (virt.c). */
+static void parse_fault(struct virt_config *cfg, const char *arg)
+{
+    char err[256];
+    if (!fault_rule_check(arg, err, sizeof(err)))
+        die("-fault %s: %s", arg, err);
+    if (cfg->n_faults == VIRT_MAX_FAULTS)
+        die("-fault %s: at most %d rules", arg, VIRT_MAX_FAULTS);
+    cfg->faults[cfg->n_faults++] = arg;
 }
 
 static void parse_global(struct virt_config *cfg, const char *arg)
@@ -341,7 +578,8 @@ int main(int argc, char **argv)
         static const char *const with_arg[] = {
             "-M", "-machine", "-cpu", "-m", "-smp", "-kernel", "-initrd", "-append", "-dtb",
             "-serial", "-semihosting-config", "-display", "-monitor", "-accel", "-qtest",
-            "-qtest-log", "-gdb", "-d", "-D", "-dfilter", "-drive", "-device", "-global", NULL,
+            "-qtest-log", "-gdb", "-d", "-D", "-dfilter", "-drive", "-device", "-global", "-fault", "-chardev", "-netdev",
+            NULL,
         };
         bool known = false;
         for (const char *const *w = with_arg; *w; w++)
@@ -392,8 +630,14 @@ int main(int argc, char **argv)
             parse_drive(&cfg, arg);
         } else if (!strcmp(opt, "-device")) {
             parse_device(&cfg, arg);
+        } else if (!strcmp(opt, "-netdev")) {
+            parse_netdev(&cfg, arg);
+        } else if (!strcmp(opt, "-chardev")) {
+            parse_chardev(&cfg, arg);
         } else if (!strcmp(opt, "-global")) {
             parse_global(&cfg, arg);
+        } else if (!strcmp(opt, "-fault")) {
+            parse_fault(&cfg, arg);
         } else if (!strcmp(opt, "-gdb")) {
             gdb_spec = strcmp(arg, "none") ? arg : NULL;
         } else if (!strcmp(opt, "-d")) {
@@ -416,6 +660,8 @@ int main(int argc, char **argv)
 
     if (!have_machine)
         die("no machine given: use -M virt");
+    check_chardev_use(&cfg, serial);
+    finish_nics(&cfg);
     if ((cfg.initrd || cfg.append || cfg.dtb) && !cfg.kernel)
         die("-initrd, -append and -dtb need -kernel");
     if (!cfg.kernel && !cfg.dumpdtb && !cfg.qtest)

@@ -1,6 +1,8 @@
 /*
- * Character backends (see chardev.h): stdio, file, pipe and null, with
- * QEMU's "mon:" Ctrl-A escapes.
+ * Character backends (see chardev.h): stdio, file, pipe, null and testdev,
+ * with QEMU's "mon:" Ctrl-A escapes; the input thread and output path all
+ * backends share. Sockets are in chardev_socket.c, -chardev option strings
+ * in chardev_options.c.
  *
  * Output is written with write(2) straight from the caller's thread, never
  * through stdio buffers, so guest output interleaves correctly with anything
@@ -17,11 +19,20 @@
  * Locking: the chardev's lock guards only the kick/stop flags and is never
  * held while a device callback runs, so a device may call
  * chardev_accept_input() from any thread, holding its own lock or not.
+ * Writers take out_lock, which also guards a socket's connection: the
+ * reader thread swaps the connected client under it.
+ *
+ * Sockets: a server listens from the moment it is opened and serves one
+ * client at a time; its reader thread accepts a client, reads it until it
+ * hangs up, then accepts the next. Output while no client is connected is
+ * dropped, as QEMU drops it. wait=on accepts the first client before the
+ * open returns, so start-up blocks as QEMU's does.
  */
-#include "backend/chardev.h"
+#include "backend/chardev_impl.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ctype.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -31,25 +42,6 @@
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
-
-#define CTRL_A 0x01 /* QEMU's default mux escape character */
-
-struct chardev {
-    int in_fd, out_fd;          /* -1: no input / output dropped */
-    bool close_in, close_out;   /* ours to close (not stdin/stdout) */
-    bool is_stdio;
-    bool mux;                   /* "mon:": Ctrl-A escapes on input */
-    bool escape;                /* reader thread only: last byte was Ctrl-A */
-
-    struct chardev_receiver rx;
-    pthread_t reader;
-    bool reader_running;
-    int wake[2];                /* self-pipe that gets the reader out of poll() */
-    pthread_mutex_t lock;       /* guards kicked and stopping */
-    pthread_cond_t cond;
-    bool kicked;                /* the device may have room again */
-    bool stopping;              /* the reader must return */
-};
 
 /* stdin is one resource: QEMU refuses a second stdio chardev, and the saved
  * terminal settings belong to whichever opened it. */
@@ -141,10 +133,65 @@ static void chardev_write_fd(int fd, const void *buf, size_t len)
     }
 }
 
+/* Parses what the guest wrote as QEMU's testdev does: optional spaces, a
+ * decimal number, optional spaces, then 'q' exits with (n << 1) | 1; any
+ * other character ends a packet and is dropped; an unfinished packet waits
+ * for more bytes. Returns the bytes used, 0 if the packet is unfinished. */
+static size_t chardev_testdev_packet(const uint8_t *buf, size_t len)
+{
+    size_t i = 0;
+    unsigned arg = 0;
+    while (i < len && isspace(buf[i]))
+        i++;
+    while (i < len && isdigit(buf[i]))
+        arg = arg * 10 + (unsigned)(buf[i++] - '0');
+    while (i < len && isspace(buf[i]))
+        i++;
+    if (i == len)
+        return 0;
+    if (buf[i] == 'q')
+        exit((int)((arg << 1) | 1));   /* as QEMU: at once, from the writer's thread */
+    return i + 1;
+}
+
+/* out_lock held. */
+static void chardev_testdev_write(struct chardev *chr, const uint8_t *buf, size_t len)
+{
+    while (len > 0) {
+        size_t n = TESTDEV_BUF - chr->testdev_used;
+        if (n > len)
+            n = len;
+        memcpy(chr->testdev_buf + chr->testdev_used, buf, n);
+        chr->testdev_used += (unsigned)n;
+        buf += n;
+        len -= n;
+        size_t used;
+        while (chr->testdev_used &&
+               (used = chardev_testdev_packet(chr->testdev_buf, chr->testdev_used))) {
+            memmove(chr->testdev_buf, chr->testdev_buf + used, chr->testdev_used - used);
+            chr->testdev_used -= (unsigned)used;
+        }
+        /* NOTE: QEMU loops forever when 32 bytes of spaces and digits fill
+         * its buffer; we drop the oldest byte instead. */
+        if (chr->testdev_used == TESTDEV_BUF) {
+            memmove(chr->testdev_buf, chr->testdev_buf + 1, TESTDEV_BUF - 1);
+            chr->testdev_used--;
+        }
+    }
+}
+
 void chardev_write(struct chardev *chr, const void *buf, size_t len)
 {
-    if (chr && chr->out_fd >= 0)
+    if (!chr)
+        return;
+    pthread_mutex_lock(&chr->out_lock);
+    if (chr->testdev)
+        chardev_testdev_write(chr, buf, len);
+    else if (chr->is_socket && chr->out_fd >= 0)
+        chardev_socket_send(chr->out_fd, buf, len);
+    else if (chr->out_fd >= 0)
         chardev_write_fd(chr->out_fd, buf, len);
+    pthread_mutex_unlock(&chr->out_lock);
 }
 
 /* Input delivery, on the reader thread. */
@@ -219,7 +266,7 @@ static void chardev_quit(struct chardev *chr)
 
 /* Feeds bytes read from the input through the Ctrl-A escape handling
  * ("mon:") to the device. False if the reader must stop. */
-static bool chardev_input(struct chardev *chr, const uint8_t *buf, size_t len)
+bool chardev_input(struct chardev *chr, const uint8_t *buf, size_t len)
 {
     size_t start = 0; /* first byte of the plain run not yet delivered */
 
@@ -290,6 +337,16 @@ static void *chardev_reader(void *arg)
     return NULL;
 }
 
+bool chardev_connected(struct chardev *chr)
+{
+    if (!chr)
+        return false;
+    pthread_mutex_lock(&chr->out_lock);
+    bool c = chr->in_fd >= 0 || chr->out_fd >= 0 || chr->testdev;
+    pthread_mutex_unlock(&chr->out_lock);
+    return c;
+}
+
 static void chardev_stop_reader(struct chardev *chr)
 {
     if (!chr->reader_running)
@@ -312,12 +369,13 @@ void chardev_set_receiver(struct chardev *chr, const struct chardev_receiver *rx
         return;
     chardev_stop_reader(chr);
     memset(&chr->rx, 0, sizeof(chr->rx));
-    if (!rx || chr->in_fd < 0)
+    if (!rx || (chr->in_fd < 0 && !chr->is_socket))
         return;
     chr->rx = *rx;
     if (pipe(chr->wake) < 0)
         return; /* no input then, as with a closed stdin */
-    if (pthread_create(&chr->reader, NULL, chardev_reader, chr) != 0) {
+    if (pthread_create(&chr->reader, NULL, chr->is_socket ? chardev_socket_reader : chardev_reader,
+                       chr) != 0) {
         close(chr->wake[0]);
         close(chr->wake[1]);
         return;
@@ -337,14 +395,14 @@ void chardev_accept_input(struct chardev *chr)
 
 /* Opening. */
 
-static bool chardev_fail(char *err, size_t errlen, const char *fmt, const char *arg)
+bool chardev_fail(char *err, size_t errlen, const char *fmt, const char *arg)
 {
     if (err && errlen)
         snprintf(err, errlen, fmt, arg, strerror(errno));
     return false;
 }
 
-static bool chardev_open_stdio(struct chardev *chr, char *err, size_t errlen)
+bool chardev_open_stdio(struct chardev *chr, char *err, size_t errlen)
 {
     pthread_mutex_lock(&chardev_stdio_lock);
     bool busy = chardev_stdio_in_use;
@@ -358,13 +416,13 @@ static bool chardev_open_stdio(struct chardev *chr, char *err, size_t errlen)
     chr->is_stdio = true;
     chr->in_fd = STDIN_FILENO;
     chr->out_fd = STDOUT_FILENO;
-    chardev_set_raw(!chr->mux);
+    chardev_set_raw(!chr->mux && !chr->no_signals);
     return true;
 }
 
 /* QEMU's pipe backend: PATH.in and PATH.out if both exist, else PATH for
  * both directions. O_RDWR so opening a FIFO does not wait for a peer. */
-static bool chardev_open_pipe(struct chardev *chr, const char *path, char *err, size_t errlen)
+bool chardev_open_pipe(struct chardev *chr, const char *path, char *err, size_t errlen)
 {
     size_t len = strlen(path);
     char *name = malloc(len + 5);
@@ -391,6 +449,14 @@ static bool chardev_open_pipe(struct chardev *chr, const char *path, char *err, 
     return true;
 }
 
+void chardev_init(struct chardev *chr)
+{
+    chr->in_fd = chr->out_fd = chr->listen_fd = -1;
+    pthread_mutex_init(&chr->lock, NULL);
+    pthread_mutex_init(&chr->out_lock, NULL);
+    pthread_cond_init(&chr->cond, NULL);
+}
+
 struct chardev *chardev_open(const char *spec, char *err, size_t errlen)
 {
     struct chardev *chr = calloc(1, sizeof(*chr));
@@ -400,9 +466,7 @@ struct chardev *chardev_open(const char *spec, char *err, size_t errlen)
         chardev_fail(err, errlen, "chardev '%s': %s", spec);
         return NULL;
     }
-    chr->in_fd = chr->out_fd = -1;
-    pthread_mutex_init(&chr->lock, NULL);
-    pthread_cond_init(&chr->cond, NULL);
+    chardev_init(chr);
     if (strncmp(spec, "mon:", 4) == 0) {
         chr->mux = true;
         spec += 4;
@@ -428,9 +492,7 @@ struct chardev *chardev_open(const char *spec, char *err, size_t errlen)
         ok = false;
     }
     if (!ok) {
-        pthread_cond_destroy(&chr->cond);
-        pthread_mutex_destroy(&chr->lock);
-        free(chr);
+        chardev_close(chr);
         return NULL;
     }
     return chr;
@@ -441,10 +503,16 @@ void chardev_close(struct chardev *chr)
     if (!chr)
         return;
     chardev_stop_reader(chr);
-    if (chr->close_in && chr->in_fd >= 0)
+    if ((chr->close_in || chr->is_socket) && chr->in_fd >= 0)
         close(chr->in_fd);
     if (chr->close_out && chr->out_fd >= 0)
         close(chr->out_fd);
+    if (chr->listen_fd >= 0)
+        close(chr->listen_fd);
+    if (chr->unlink_path) {
+        unlink(chr->unlink_path);
+        free(chr->unlink_path);
+    }
     if (chr->is_stdio) {
         chardev_restore_terminals();
         pthread_mutex_lock(&chardev_stdio_lock);
@@ -452,6 +520,7 @@ void chardev_close(struct chardev *chr)
         pthread_mutex_unlock(&chardev_stdio_lock);
     }
     pthread_cond_destroy(&chr->cond);
+    pthread_mutex_destroy(&chr->out_lock);
     pthread_mutex_destroy(&chr->lock);
     free(chr);
 }

@@ -11,6 +11,14 @@
  * Ctrl-A Ctrl-A sends one Ctrl-A; and with it Ctrl-C goes to the guest
  * rather than stopping the emulator, as in QEMU. There is no monitor.
  *
+ * -chardev BACKEND,id=ID[,key=value...] as QEMU spells it opens the same
+ * backends with QEMU's property names, and two more: "socket" (a unix
+ * path=, or host=/port= for TCP; server=on listens and serves one client at
+ * a time, wait=on blocks the open until the first client connects;
+ * otherwise it connects as a client) and "testdev" (QEMU's test-suite
+ * control: the guest writes "<decimal>q" and the process exits with status
+ * (decimal << 1) | 1).
+ *
  * Input is read by a backend thread and delivered through the receive
  * callback, which the device must make thread-safe (it runs off the vCPU
  * thread). The device says how many bytes it can take now (can_receive);
@@ -19,6 +27,7 @@
 #ifndef ARMVIRT_CHARDEV_H
 #define ARMVIRT_CHARDEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +41,9 @@ struct chardev_receiver {
     /* A break condition on the line (optional; delivered in order with the
      * bytes, and only when can_receive() is nonzero). */
     void (*receive_break)(void *opaque);
+    /* A socket's client connected (true) or hung up (false). Optional; runs
+     * on the reader thread, like receive. */
+    void (*event)(void *opaque, bool connected);
     void *opaque;
 };
 
@@ -39,6 +51,14 @@ struct chardev_receiver {
  * one-line reason (no trailing newline) into err. */
 struct chardev *chardev_open(const char *spec, char *err, size_t errlen);
 void chardev_close(struct chardev *chr);
+/* Opens a -chardev option string ("socket,id=c0,path=P,server=on,..."):
+ * the backend, its properties (an unknown one is an error) and a required
+ * id= (the caller keeps the id table). NULL and a one-line err on failure. */
+struct chardev *chardev_open_options(const char *opts, char *err, size_t errlen);
+
+/* Is the other end there? QEMU's "backend open": false for null and for a
+ * socket without a client, true for the others. */
+bool chardev_connected(struct chardev *chr);
 
 /* Output: writes all of buf (blocking); errors are ignored like a UART
  * with a disconnected line. */

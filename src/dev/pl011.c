@@ -16,11 +16,19 @@
  *    the last bytes of a short burst stranded;
  *  - a break from the backend enters the FIFO as UARTDR.BE, reported in
  *    UARTRSR after the read, as QEMU does (BERIS is not set, as in QEMU).
+ *  - receive errors injected by fault rules (src/fault), per TRM 3.3.1-3.3.2
+ *    and 3.4: a framing or parity error enters the FIFO with its byte
+ *    (UARTDR.FE / PE) and sets FERIS / PERIS; a break enters in place of
+ *    the byte as a 0 with UARTDR.BE and sets BERIS; an overrun loses the
+ *    byte, sets UARTRSR.OE (at once, not on the next UARTDR read) and
+ *    OERIS, and the next byte to enter the FIFO carries UARTDR.OE. The
+ *    error interrupts stay raised until UARTICR clears them; UARTRSR.OE
+ *    until a write to UARTECR.
  *
  * Left out, as in QEMU 7.2: the enable bits (UARTEN/TXE/RXE are stored but
  * ignored), loopback (LBE), modem status lines and their interrupts, IrDA,
- * DMA (UARTDMACR is stored only), overrun (the backend never sends more than
- * there is room for), and masking registers to their TRM widths: QEMU 7.2
+ * DMA (UARTDMACR is stored only), overrun from the backend (it never sends
+ * more than there is room for; fault rules make overruns), and masking registers to their TRM widths: QEMU 7.2
  * reads back whatever 32-bit value was written, and so do we.
  */
 #include "dev/pl011.h"
@@ -35,6 +43,7 @@
 
 #include "backend/chardev.h"
 #include "dev/primecell.h"
+#include "fault/fault.h"
 #include "trace/log.h"
 #include "util.h"
 
@@ -143,6 +152,8 @@ struct pl011 {
     unsigned rx_pos, rx_count;
 
     uint32_t rsr, ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
+    bool oe_pending;              /* an overrun lost a byte: mark the next one */
+    struct fault_point *fault;    /* receive-error rules (NULL: none) */
 };
 
 /* Logging goes through the -d categories (trace/log.h): guest_errors,
@@ -231,7 +242,9 @@ static uint32_t pl011_read_dr(struct pl011 *uart)
     }
     if (uart->rx_count == 0)
         uart->ris &= ~INT_RX;
-    uart->rsr = entry >> 8;
+    /* FE, PE and BE describe the byte just read; OE was set when the
+     * overrun happened and stays until UARTECR is written. */
+    uart->rsr = (entry >> 8) | (uart->rsr & (DR_OE >> 8));
     pl011_update(uart);
     return entry;
 }
@@ -385,6 +398,7 @@ static void pl011_reset(void *dev)
     pthread_mutex_lock(&uart->lock);
     memset(uart->rx_fifo, 0, sizeof(uart->rx_fifo));
     uart->rx_pos = uart->rx_count = 0;
+    uart->oe_pending = false;
     uart->rsr = uart->ilpr = uart->ibrd = uart->fbrd = uart->lcr_h = 0;
     uart->cr = CR_RESET;
     uart->ifls = IFLS_RESET;
@@ -432,12 +446,48 @@ static size_t pl011_can_receive(void *opaque)
     return room;
 }
 
+/* One byte off the line, after the fault rules had their say. Lock held. */
+static void pl011_receive_byte(struct pl011 *uart, uint8_t byte)
+{
+    uint16_t entry = byte;
+    uint32_t ris = 0;
+    switch (fault_uart_rx(uart->fault)) {
+    case FAULT_UART_NONE:
+        break;
+    case FAULT_UART_FRAMING:
+        entry |= DR_FE;
+        ris = INT_FE;
+        break;
+    case FAULT_UART_PARITY:
+        entry |= DR_PE;
+        ris = INT_PE;
+        break;
+    case FAULT_UART_BREAK:
+        entry = DR_BE;
+        ris = INT_BE;
+        break;
+    case FAULT_UART_OVERRUN:
+        uart->rsr |= DR_OE >> 8;
+        uart->ris |= INT_OE;
+        uart->oe_pending = true;
+        pl011_update(uart);
+        return;
+    }
+    if (uart->oe_pending) {
+        entry |= DR_OE;
+        uart->oe_pending = false;
+    }
+    uart->ris |= ris;
+    pl011_fifo_push(uart, entry);
+    pl011_update(uart);
+}
+
 static void pl011_receive(void *opaque, const uint8_t *buf, size_t len)
 {
     struct pl011 *uart = opaque;
     pthread_mutex_lock(&uart->lock);
     for (size_t i = 0; i < len; i++)
-        pl011_fifo_push(uart, buf[i]);
+        pl011_receive_byte(uart, buf[i]);
     pthread_mutex_unlock(&uart->lock);
 }
 
@@ -468,6 +518,13 @@ struct pl011 *pl011_create(struct chardev *chr, struct irq_line irq)
         chardev_set_receiver(chr, &rx);
     }
     return uart;
+}
+
+void pl011_set_fault(struct pl011 *uart, struct fault_point *fault)
+{
+    pthread_mutex_lock(&uart->lock);
+    uart->fault = fault;
+    pthread_mutex_unlock(&uart->lock);
 }
 
 void pl011_destroy(struct pl011 *uart)

@@ -16,5 +16,8 @@ extern const struct dev_ops pl011_ops;
  * and whose interrupt output drives `irq`. */
 struct pl011 *pl011_create(struct chardev *chr, struct irq_line irq);
 void pl011_destroy(struct pl011 *uart);
+/* Receive-error rules for this UART (src/fault; NULL: none). */
+struct fault_point;
+void pl011_set_fault(struct pl011 *uart, struct fault_point *fault);
 
 #endif

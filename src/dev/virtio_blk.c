@@ -18,17 +18,25 @@
  * the device lock, does the I/O straight between the image and guest RAM
  * without it, and pushes and interrupts under it again (see virtio.h).
  *
+ * Fault injection (src/fault): before serving a read, write, write-zeroes,
+ * discard or flush that passed the checks above, the worker asks the
+ * disk's fault point; a rule may delay the request (the worker sleeps, so
+ * requests behind it wait too, as behind a slow disk), fail it with IOERR
+ * or UNSUPP without touching the image, or tear a write: only its first K
+ * sectors are written and made durable, then it fails with IOERR or the
+ * power goes (armvirt exits at once and the request never completes).
+ *
  * Left out: capacity is fixed at creation (no resize event); image
  * locking against a second user of the file.
  */
 #include "dev/virtio_blk.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 
 #include "backend/block.h"
+#include "fault/fault.h"
 
 /* Feature bits (spec 5.2.3). */
 #define VIRTIO_BLK_F_SIZE_MAX 1
@@ -94,6 +102,7 @@ struct virtio_blk {
     uint64_t capacity;            /* 512-byte sectors */
     uint16_t cylinders;
     uint8_t heads, sectors;
+    struct fault_point *fault;    /* set before the driver starts; NULL: none */
     /* Guarded by vdev.lock. */
     uint8_t wce;                  /* config writeback-cache flag */
     bool kick, stop;
@@ -194,6 +203,43 @@ static struct iovec *blk_iov(const struct vq_elem *e, bool in, uint64_t skip, ui
     return iov;
 }
 
+/* Asks the fault rules about a request that passed the device's own
+ * checks; waits out a delay. Returns -1 to serve it, else the status to
+ * answer instead; a torn write is left in *f for the caller. */
+static int blk_fault(struct virtio_blk *blk, enum fault_blk_op op, uint64_t sector, uint64_t nsec,
+                     struct fault_blk *f)
+{
+    if (!fault_blk_request(blk->fault, op, sector, nsec, f))
+        return -1;
+    if (f->delay_ns)
+        fault_sleep_ns(f->delay_ns);
+    if (f->error == FAULT_BLK_EIO)
+        return VIRTIO_BLK_S_IOERR;
+    if (f->error == FAULT_BLK_UNSUPP)
+        return VIRTIO_BLK_S_UNSUPP;
+    return -1;
+}
+
+/* A torn write: the first f->torn_sectors sectors of the data reach the
+ * disk and are made durable, the rest does not; then IOERR, or power loss. */
+static uint8_t blk_torn_write(struct virtio_blk *blk, const struct vq_elem *e, uint64_t sector,
+                              uint64_t nsec, const struct fault_blk *f)
+{
+    int cnt, rc = 0;
+    if (f->torn_sectors) {
+        struct iovec *iov = blk_iov(e, false, 16, f->torn_sectors * SECTOR, &cnt);
+        if (!iov)
+            return VIRTIO_BLK_S_IOERR;
+        rc = block_writev(blk->bb, iov, cnt, sector * SECTOR);
+        free(iov);
+    }
+    if (!rc)
+        block_flush(blk->bb);
+    if (f->power_off)
+        fault_power_loss(blk->fault, f, sector, nsec);
+    return VIRTIO_BLK_S_IOERR;
+}
+
 static uint8_t blk_rw(struct virtio_blk *blk, const struct vq_elem *e, uint64_t sector,
                       bool write, bool writethrough)
 {
@@ -202,6 +248,12 @@ static uint8_t blk_rw(struct virtio_blk *blk, const struct vq_elem *e, uint64_t 
         return VIRTIO_BLK_S_IOERR;
     if (write && block_read_only(blk->bb))
         return VIRTIO_BLK_S_IOERR;
+    struct fault_blk f;
+    int st = blk_fault(blk, write ? FAULT_BLK_WRITE : FAULT_BLK_READ, sector, len / SECTOR, &f);
+    if (st >= 0)
+        return (uint8_t)st;
+    if (f.torn)
+        return blk_torn_write(blk, e, sector, len / SECTOR, &f);
     int cnt;
     struct iovec *iov = blk_iov(e, !write, write ? 16 : 0, len, &cnt);
     if (!iov)
@@ -239,6 +291,10 @@ static int blk_discard_wz(struct virtio_blk *blk, const struct vq_elem *e, bool 
      * as on QEMU 7.2 (qtest); zeroing it is a write and fails. */
     if (block_read_only(blk->bb))
         return wz ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
+    struct fault_blk f;
+    int st = blk_fault(blk, FAULT_BLK_ZERO, sector, nsec, &f);
+    if (st >= 0)
+        return st;
     int rc = wz ? block_write_zeroes(blk->bb, sector * SECTOR, (uint64_t)nsec * SECTOR)
                 : block_discard(blk->bb, sector * SECTOR, (uint64_t)nsec * SECTOR);
     return rc ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
@@ -263,8 +319,13 @@ static int blk_handle(struct virtio_blk *blk, const struct vq_elem *e, bool writ
     switch (type & ~VIRTIO_BLK_T_OUT) {
     case VIRTIO_BLK_T_IN:
         return blk_rw(blk, e, sector, type & VIRTIO_BLK_T_OUT, writethrough);
-    case VIRTIO_BLK_T_FLUSH:
+    case VIRTIO_BLK_T_FLUSH: {
+        struct fault_blk f;
+        int st = blk_fault(blk, FAULT_BLK_FLUSH, 0, 0, &f);
+        if (st >= 0)
+            return st;
         return block_flush(blk->bb) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
+    }
     case VIRTIO_BLK_T_SCSI_CMD:
         return e->n_out < 2 || e->n_in < 3 ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_UNSUPP;
     case VIRTIO_BLK_T_GET_ID: {
@@ -474,6 +535,11 @@ struct virtio_blk *virtio_blk_create(struct physmem *mem, struct block_backend *
 struct virtio_device *virtio_blk_device(struct virtio_blk *blk)
 {
     return &blk->vdev;
+}
+
+void virtio_blk_set_fault(struct virtio_blk *blk, struct fault_point *fault)
+{
+    blk->fault = fault;
 }
 
 void virtio_blk_destroy(struct virtio_blk *blk)

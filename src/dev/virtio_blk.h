@@ -17,6 +17,9 @@ struct virtio_blk;
  * caller's. Returns NULL if memory or the worker thread cannot be had. */
 struct virtio_blk *virtio_blk_create(struct physmem *mem, struct block_backend *bb,
                                      const char *serial);
+/* The disk's fault point (src/fault; NULL: none), before the machine runs. */
+struct fault_point;
+void virtio_blk_set_fault(struct virtio_blk *blk, struct fault_point *fault);
 /* The virtio device to hand to a transport. */
 struct virtio_device *virtio_blk_device(struct virtio_blk *blk);
 /* Stops the worker; destroy the transport first. */

@@ -15,7 +15,7 @@
  *   0x0902_0000 | fw_cfg                   |  (not modelled yet)
  *   0x0903_0000 | PL061 GPIO        SPI 7  |  (line 3: the power key)
  *   0x0a00_0000 +--------------------------+
- *               | 32 virtio-mmio slots,    |  (blk, rng)
+ *               | 32 virtio-mmio slots,    |  (blk, rng, net, console)
  *               | 0x200 apart, SPI 16..47  |
  *   0x0c00_0000 | platform bus             |  (not modelled yet)
  *   0x1000_0000 | PCIe MMIO, PIO, ECAM     |  (not modelled yet)
@@ -43,8 +43,12 @@
 #include "dev/pl061.h"
 #include "backend/block.h"
 #include "dev/virtio_blk.h"
+#include "dev/virtio_console.h"
 #include "dev/virtio_mmio.h"
 #include "dev/virtio_rng.h"
+#include "dev/virtio_net.h"
+#include "backend/net.h"
+#include "fault/fault.h"
 #include "gdb/gdbstub.h"
 #include "machine/boot.h"
 #include "machine/fdt.h"
@@ -110,12 +114,14 @@ static void board_spi(void *sink, unsigned spi, int level)
     irq_set(&line, level);
 }
 
-/* A device's interrupt output: its row's SPI, through board_spi. */
+/* A device's interrupt output: its row's SPI, through board_spi (and
+ * the fault rules that may hold it low, src/fault). */
 static struct irq_line board_irq(struct virt *vm, const struct virt_region *r)
 {
     if (!vm->gic || r->spi < 0)
         return (struct irq_line){0};
-    return (struct irq_line){board_spi, vm, (unsigned)r->spi};
+    return fault_irq_line(vm->faults, r->name, r->base,
+                          (struct irq_line){board_spi, vm, (unsigned)r->spi});
 }
 
 /* Maps the first `mapped` bytes of the row's window (the rest aborts, as
@@ -193,18 +199,71 @@ static bool wire_timer(struct virt *vm, char *err, size_t errlen)
     return true;
 }
 
+/* Opens every -chardev (before the devices, as QEMU: a socket server with
+ * wait=on holds start-up here until its client connects). */
+static bool open_chardevs(struct virt *vm, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < vm->cfg.n_chardevs; i++) {
+        vm->chardevs[i] = chardev_open_options(vm->cfg.chardevs[i].opts, err, errlen);
+        if (!vm->chardevs[i])
+            return false;
+    }
+    return true;
+}
+
+/* The opened -chardev with this id (main.c checked that it exists). */
+static struct chardev *chardev_by_id(struct virt *vm, const char *id)
+{
+    for (unsigned i = 0; id && i < vm->cfg.n_chardevs; i++)
+        if (!strcmp(vm->cfg.chardevs[i].id, id))
+            return vm->chardevs[i];
+    return NULL;
+}
+
+static void close_chardevs(struct virt *vm)
+{
+    for (unsigned i = 0; i < VIRT_MAX_CHARDEVS; i++)
+        if (vm->chardevs[i])
+            chardev_close(vm->chardevs[i]);
+}
+
+/* A virtio-serial-device and the ports -device virtconsole/virtserialport
+ * put on it (cfg.virtio[n]). */
+static struct virtio_device *create_virtio_serial(struct virt *vm, unsigned slot, unsigned n,
+                                                  char *err, size_t errlen)
+{
+    struct virtio_console *con = virtio_console_create(&vm->mem);
+    if (!con) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    vm->virtio_console[slot] = con;
+    for (unsigned i = 0; i < vm->cfg.n_serial_ports; i++) {
+        const struct virt_serial_port *p = &vm->cfg.serial_ports[i];
+        if (p->dev == n && !virtio_console_add_port(con, p->nr, p->console, p->name,
+                                                    chardev_by_id(vm, p->chardev), err, errlen))
+            return NULL;
+    }
+    return virtio_console_device(con);
+}
+
 static bool create_uart(struct virt *vm, const struct virt_region *r, char *err, size_t errlen)
 {
-    if (vm->cfg.serial) {
+    struct chardev *chr = NULL;
+    if (vm->cfg.serial && !strncmp(vm->cfg.serial, "chardev:", 8)) {
+        chr = chardev_by_id(vm, vm->cfg.serial + 8);   /* a -chardev: not ours to close */
+    } else if (vm->cfg.serial) {
         vm->serial = chardev_open(vm->cfg.serial, err, errlen);
         if (!vm->serial)
             return false;
+        chr = vm->serial;
     }
-    vm->uart = pl011_create(vm->serial, board_irq(vm, r));
+    vm->uart = pl011_create(chr, board_irq(vm, r));
     if (!vm->uart) {
         snprintf(err, errlen, "out of memory");
         return false;
     }
+    pl011_set_fault(vm->uart, fault_point_add(vm->faults, FAULT_TARGET_UART, "0", r->spi));
     vm->uart_region = r;
     return place_device(vm, r, &pl011_ops, vm->uart);
 }
@@ -271,8 +330,58 @@ static bool create_gpio_keys(struct virt *vm, const struct virt_region *r, char 
     return true;
 }
 
+/* The fault point of the disk on `drive` in `slot`: named by the drive's
+ * id, or "virtioN" for the Nth drive without one (-drive if=virtio), as
+ * QEMU names those. */
+static struct fault_point *fault_drive_point(struct virt *vm, const struct virt_drive *drive,
+                                             unsigned slot)
+{
+    char name[32];
+    if (!drive->id) {
+        unsigned n = 0;
+        for (const struct virt_drive *d = vm->cfg.drives; d < drive; d++)
+            n += !d->id;
+        snprintf(name, sizeof(name), "virtio%u", n);
+    }
+    return fault_point_add(vm->faults, FAULT_TARGET_DRIVE, drive->id ? drive->id : name,
+                           vm->virtio_rows[slot].spi);
+}
+
+/* Adds the -fault rules once every device has its fault point. */
+static bool add_faults(struct virt *vm, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < vm->cfg.n_faults; i++) {
+        char why[160];
+        if (!fault_add(vm->faults, vm->cfg.faults[i], why, sizeof(why))) {
+            snprintf(err, errlen, "-fault %.80s: %s", vm->cfg.faults[i], why);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* The virtio device for slot `slot`, or NULL for an empty one. QEMU fills
  * the slots from the top: the first -device gets slot 31. */
+/* A virtio-net NIC in `slot`, with its -netdev opened for it. */
+static struct virtio_device *create_virtio_net(struct virt *vm, unsigned slot,
+                                               const struct virt_virtio *v, char *err,
+                                               size_t errlen)
+{
+    if (v->netdev) {
+        vm->net_backends[slot] = net_open(v->netdev->spec, err, errlen);
+        if (!vm->net_backends[slot])
+            return NULL;
+    }
+    vm->virtio_net[slot] = virtio_net_create(&vm->mem, vm->net_backends[slot], v->mac);
+    if (!vm->virtio_net[slot])
+        snprintf(err, errlen, "out of memory");
+    else if (v->netdev)
+        virtio_net_set_fault(vm->virtio_net[slot],
+                             fault_point_add(vm->faults, FAULT_TARGET_NETDEV, v->netdev->id,
+                                             vm->virtio_rows[slot].spi));
+    return vm->virtio_net[slot] ? virtio_net_device(vm->virtio_net[slot]) : NULL;
+}
+
 static struct virtio_device *create_virtio_device(struct virt *vm, unsigned slot, char *err,
                                                   size_t errlen)
 {
@@ -280,6 +389,10 @@ static struct virtio_device *create_virtio_device(struct virt *vm, unsigned slot
     if (n >= vm->cfg.n_virtio)
         return NULL;
     const struct virt_virtio *v = &vm->cfg.virtio[n];
+    if (v->kind == VIRT_VIRTIO_SERIAL)
+        return create_virtio_serial(vm, slot, n, err, errlen);
+    if (v->kind == VIRT_VIRTIO_NET)
+        return create_virtio_net(vm, slot, v, err, errlen);
     if (v->kind == VIRT_VIRTIO_RNG) {
         vm->virtio_rng[slot] = virtio_rng_create(&vm->mem);
         return vm->virtio_rng[slot] ? virtio_rng_device(vm->virtio_rng[slot]) : NULL;
@@ -291,6 +404,8 @@ static struct virtio_device *create_virtio_device(struct virt *vm, unsigned slot
     }
     vm->virtio_blk[slot] = virtio_blk_create(&vm->mem, vm->disks[slot],
                                              v->serial ? v->serial : v->drive->serial);
+    if (vm->virtio_blk[slot])
+        virtio_blk_set_fault(vm->virtio_blk[slot], fault_drive_point(vm, v->drive, slot));
     return vm->virtio_blk[slot] ? virtio_blk_device(vm->virtio_blk[slot]) : NULL;
 }
 
@@ -330,6 +445,12 @@ static void destroy_virtio(struct virt *vm)
             virtio_blk_destroy(vm->virtio_blk[slot]);
         if (vm->virtio_rng[slot])
             virtio_rng_destroy(vm->virtio_rng[slot]);
+        if (vm->virtio_net[slot])
+            virtio_net_destroy(vm->virtio_net[slot]);
+        if (vm->net_backends[slot])
+            net_close(vm->net_backends[slot]);
+        if (vm->virtio_console[slot])
+            virtio_console_destroy(vm->virtio_console[slot]);
         if (vm->disks[slot])
             block_close(vm->disks[slot]);
     }
@@ -450,6 +571,7 @@ bool virt_create(struct virt *vm, const struct virt_config *cfg)
     pthread_cond_init(&vm->wake, &attr);
     pthread_condattr_destroy(&attr);
     physmem_init(&vm->mem);
+    vm->faults = fault_set_new();
     vm->clock = vclock_new(cfg->qtest != NULL);
     if (!vm->clock)
         return fail(vm, err, "cannot start the clock thread");
@@ -462,9 +584,13 @@ bool virt_create(struct virt *vm, const struct virt_config *cfg)
     vm->cpu.semihosting = cfg->semihosting;
     semihost_configure(VIRT_RAM_BASE, cfg->ram_size, cfg->append);
 
+    if (!open_chardevs(vm, err, sizeof(err)))
+        return fail(vm, err, NULL);
     for (size_t i = 0; i < sizeof(virt_memmap) / sizeof(virt_memmap[0]); i++)
         if (virt_memmap[i].create && !virt_memmap[i].create(vm, &virt_memmap[i], err, sizeof(err)))
             return fail(vm, err, err[0] ? NULL : "too many devices");
+    if (!add_faults(vm, err, sizeof(err)))
+        return fail(vm, err, NULL);
     if (!wire_timer(vm, err, sizeof(err)))
         return fail(vm, err, NULL);
 
@@ -491,6 +617,7 @@ bool virt_create(struct virt *vm, const struct virt_config *cfg)
                                &board_qtest_ops, vm, err, sizeof(err));
         if (!vm->qtest)
             return fail(vm, err, NULL);
+        qtest_set_faults(vm->qtest, vm->faults);
     }
     return true;
 }
@@ -606,11 +733,13 @@ void virt_destroy(struct virt *vm)
     destroy_virtio(vm);
     if (vm->serial)
         chardev_close(vm->serial);
+    close_chardevs(vm);
     if (vm->v2m)
         gicv2m_destroy(vm->v2m);
     if (vm->gic)
         gic_destroy(vm->gic);
     cpu_destroy(&vm->cpu);
+    fault_set_free(vm->faults);   /* after every device that held a point */
     physmem_destroy(&vm->mem);
     pthread_cond_destroy(&vm->wake);
     pthread_mutex_destroy(&vm->wake_lock);

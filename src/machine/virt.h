@@ -35,15 +35,40 @@ struct virt_drive {
 };
 
 /* A virtio device on the virtio-mmio transports: -device virtio-*-device. */
-enum virt_virtio_kind { VIRT_VIRTIO_BLK, VIRT_VIRTIO_RNG };
+enum virt_virtio_kind { VIRT_VIRTIO_BLK, VIRT_VIRTIO_RNG, VIRT_VIRTIO_SERIAL, VIRT_VIRTIO_NET };
 struct virt_virtio {
     enum virt_virtio_kind kind;
     const struct virt_drive *drive;   /* virtio-blk */
     const char *serial;               /* virtio-blk: overrides the drive's */
+    const struct virt_netdev *netdev; /* virtio-net: its -netdev, or NULL */
+    uint8_t mac[6];                   /* virtio-net */
 };
 
 #define VIRT_MAX_DRIVES 32
 #define VIRT_VIRTIO_SLOTS 32   /* QEMU's NUM_VIRTIO_TRANSPORTS */
+
+/* -netdev user|tap,id=ID,...: the whole spec, opened by its NIC. */
+struct virt_netdev {
+    const char *id, *spec;
+};
+#define VIRT_MAX_NETDEVS 32
+
+/* -chardev BACKEND,id=ID,...: opened before the devices, found by id. */
+struct virt_chardev {
+    const char *id, *opts;
+};
+#define VIRT_MAX_CHARDEVS 32
+
+/* A port on a virtio-serial-device (-device virtconsole|virtserialport):
+ * `dev` indexes cfg.virtio, nr < 0 lets the device choose. */
+struct virt_serial_port {
+    unsigned dev;
+    int nr;
+    bool console;
+    const char *chardev, *name;
+};
+#define VIRT_MAX_SERIAL_PORTS 64
+#define VIRT_MAX_FAULTS 64
 
 /* What the user asked for (QEMU's option spelling, see main.c). */
 struct virt_config {
@@ -62,7 +87,15 @@ struct virt_config {
     /* In command-line order; QEMU puts the first in the highest slot. */
     struct virt_virtio virtio[VIRT_VIRTIO_SLOTS];
     unsigned n_virtio;
+    struct virt_netdev netdevs[VIRT_MAX_NETDEVS];
+    unsigned n_netdevs;
     bool virtio_modern;    /* -global virtio-mmio.force-legacy=false */
+    const char *faults[VIRT_MAX_FAULTS];   /* -fault RULE, checked (src/fault) */
+    unsigned n_faults;
+    struct virt_chardev chardevs[VIRT_MAX_CHARDEVS];
+    unsigned n_chardevs;
+    struct virt_serial_port serial_ports[VIRT_MAX_SERIAL_PORTS];
+    unsigned n_serial_ports;
 };
 
 struct pl011;
@@ -72,12 +105,16 @@ struct qtest;
 struct virtio_mmio;
 struct virtio_blk;
 struct virtio_rng;
+struct virtio_net;
+struct net_backend;
+struct virtio_console;
 struct block_backend;
 struct gdbstub;
 struct vclock;
 struct chardev;
 struct gic;
 struct gicv2m;
+struct fault_set;
 struct cpu_timer;
 struct virt;
 struct dev_ops;
@@ -117,9 +154,14 @@ struct virt {
     struct virtio_mmio *virtio_mmio[VIRT_VIRTIO_SLOTS];
     struct virtio_blk *virtio_blk[VIRT_VIRTIO_SLOTS];
     struct virtio_rng *virtio_rng[VIRT_VIRTIO_SLOTS];
+    struct virtio_net *virtio_net[VIRT_VIRTIO_SLOTS];
+    struct net_backend *net_backends[VIRT_VIRTIO_SLOTS];   /* each NIC's, opened */
+    struct virtio_console *virtio_console[VIRT_VIRTIO_SLOTS];
+    struct chardev *chardevs[VIRT_MAX_CHARDEVS];   /* cfg.chardevs, opened */
     struct block_backend *disks[VIRT_VIRTIO_SLOTS];
     struct vclock *clock;       /* virtual time for device timers */
     struct qtest *qtest;
+    struct fault_set *faults;   /* fault injection rules and points (src/fault) */
     struct gdbstub *gdb;        /* set by main.c after virt_create, or NULL */
     /* qtest's irq_intercept: the GIC's inputs (in), or one device's output
      * (out), go to the test instead of the GIC. */

@@ -16,6 +16,13 @@
  *   set_irq_in PATH NAME N LEVEL       OK
  *   endianness                         OK little
  *
+ * armvirt's own, for fault injection (src/fault; QEMU has no such thing):
+ *
+ *   fault_add RULE                     OK ID          (FAIL <reason>)
+ *   fault_remove ID                    OK             (FAIL no fault ID)
+ *   fault_list                         OK [ID:RULE ...]  (canonical spelling)
+ *   fault_stat ID                      OK SEEN FIRED  (matching events, faults injected)
+ *
  * and "IRQ raise N" / "IRQ lower N" whenever an intercepted line changes,
  * possibly before the OK of the request that caused it. Where QEMU would
  * assert on a malformed request, we answer "FAIL <reason>" instead: a test
@@ -35,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fault/fault.h"
 #include "machine/vclock.h"
 #include "mem/physmem.h"
 #include "util.h"
@@ -54,6 +62,7 @@ struct qtest {
     const struct qtest_board_ops *ops;
     void *board;
     bool intercepting;
+    struct fault_set *faults;     /* NULL: the fault_* commands FAIL */
     int8_t irq_level[MAX_IRQS];   /* last level sent; lines start low, as in QEMU */
 };
 
@@ -371,6 +380,61 @@ static void cmd_set_irq_in(struct qtest *q, char **w)
         send_line(q, "OK");
 }
 
+void qtest_set_faults(struct qtest *q, struct fault_set *faults)
+{
+    q->faults = faults;
+}
+
+static void cmd_fault(struct qtest *q, const char *cmd, char **w)
+{
+    char err[256];
+    uint64_t id = 0;
+    if (!q->faults) {
+        send_line(q, "FAIL fault injection is not available");
+        return;
+    }
+    if (strcmp(cmd, "fault_list") && strcmp(cmd, "fault_add") && !parse_u64(w[1], &id)) {
+        sendf(q, "FAIL %s needs a fault ID", cmd);
+        return;
+    }
+    if (!strcmp(cmd, "fault_add")) {
+        if (!w[1]) {
+            send_line(q, "FAIL fault_add needs a RULE");
+        } else if (w[2]) {
+            send_line(q, "FAIL a RULE has no spaces");
+        } else {
+            unsigned n = fault_add(q->faults, w[1], err, sizeof(err));
+            if (n)
+                sendf(q, "OK %u", n);
+            else
+                sendf(q, "FAIL %s", err);
+        }
+    } else if (!strcmp(cmd, "fault_remove")) {
+        if (id <= UINT32_MAX && fault_remove(q->faults, (unsigned)id))
+            send_line(q, "OK");
+        else
+            sendf(q, "FAIL no fault %s", w[1]);
+    } else if (!strcmp(cmd, "fault_stat")) {
+        uint64_t seen, fired;
+        if (id <= UINT32_MAX && fault_stat(q->faults, (unsigned)id, &seen, &fired))
+            sendf(q, "OK %llu %llu", (unsigned long long)seen, (unsigned long long)fired);
+        else
+            sendf(q, "FAIL no fault %s", w[1]);
+    } else {
+        char *list = malloc(65536);
+        if (!list) {
+            send_line(q, "FAIL out of memory");
+            return;
+        }
+        memcpy(list, "OK ", 3);
+        fault_list(q->faults, list + 3, 65536 - 3);
+        if (!list[3])
+            list[2] = '\0';
+        send_line(q, list);
+        free(list);
+    }
+}
+
 void qtest_handle_line(struct qtest *q, char *line)
 {
     if (q->log) {
@@ -416,6 +480,10 @@ void qtest_handle_line(struct qtest *q, char *line)
         cmd_set_irq_in(q, w);
     else if (!strcmp(cmd, "endianness"))
         send_line(q, "OK little");
+    else if (!strncmp(cmd, "fault_", 6) &&
+             (!strcmp(cmd + 6, "add") || !strcmp(cmd + 6, "remove") ||
+              !strcmp(cmd + 6, "list") || !strcmp(cmd + 6, "stat")))
+        cmd_fault(q, cmd, w);
     else
         sendf(q, "FAIL Unknown command '%s'", cmd);
 }

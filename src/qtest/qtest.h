@@ -44,6 +44,11 @@ void qtest_close(struct qtest *q);
  * lower N" if the level differs from the last one sent. */
 void qtest_irq(struct qtest *q, unsigned n, int level);
 
+/* The machine's fault rules, for the fault_add/remove/list/stat commands
+ * (src/fault); without it they answer FAIL. */
+struct fault_set;
+void qtest_set_faults(struct qtest *q, struct fault_set *faults);
+
 /* A server on file descriptors already open (tests use a socket pair). */
 struct qtest *qtest_new(int in_fd, int out_fd, struct physmem *mem, struct vclock *clock,
                         const struct qtest_board_ops *ops, void *board);

@@ -136,9 +136,19 @@ static inline void drv_attach(struct drv *d, struct virtio_device *vdev)
     physmem_add_mmio(&d->pm, "virtio", MMIO_BASE, VIRTIO_MMIO_SIZE, &virtio_mmio_ops, d->t);
 }
 
-static inline void drv_teardown(struct drv *d)
+/* Unplug the transport; the device may still be running its threads. */
+static inline void drv_detach(struct drv *d)
 {
     virtio_mmio_destroy(d->t);
+    d->t = NULL;
+}
+
+/* Free guest RAM: only once no device thread can touch it any more (a
+ * device with workers is destroyed between drv_detach and this). */
+static inline void drv_teardown(struct drv *d)
+{
+    if (d->t)
+        drv_detach(d);
     physmem_destroy(&d->pm);
 }
 
