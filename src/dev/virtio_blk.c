@@ -354,14 +354,8 @@ static void blk_drain_queue(struct virtio_blk *blk)
     struct virtqueue *vq = &vdev->vq[0];
     while (!blk->stop && virtio_queue_active(vdev, 0)) {
         struct vq_elem *e;
-        int r = vq_pop(vdev, vq, &e);
-        if (r < 0)
+        if (vq_pop_or_arm(vdev, vq, &e) <= 0)
             return;
-        if (r == 0) {
-            if (vq_arm_notify(vdev, vq))
-                continue;
-            return;
-        }
         if (e->out_len < 16 || e->in_len < 1) {
             vq->inuse--;
             free(e);

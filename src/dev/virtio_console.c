@@ -154,14 +154,8 @@ static void con_flush_ctrl(struct virtio_console *con)
     bool pushed = false;
     while (con->ctrl_head && virtio_queue_active(vdev, CON_CTRL_RX)) {
         struct vq_elem *e;
-        int r = vq_pop(vdev, vq, &e);
-        if (r < 0)
+        if (vq_pop_or_arm(vdev, vq, &e) <= 0)
             break;
-        if (r == 0) {
-            if (vq_arm_notify(vdev, vq))
-                continue;
-            break;
-        }
         struct con_ctrl_msg *m = con->ctrl_head;
         size_t n = vq_write_in(e, 0, m->data, m->len);
         vq_push(vdev, vq, e, (uint32_t)n);
@@ -221,14 +215,8 @@ static void port_flush_rx(struct con_port *p)
     bool pushed = false;
     while (p->fifo_len && port_guest_ready(p)) {
         struct vq_elem *e;
-        int r = vq_pop(vdev, vq, &e);
-        if (r < 0)
+        if (vq_pop_or_arm(vdev, vq, &e) <= 0)
             break;
-        if (r == 0) {
-            if (vq_arm_notify(vdev, vq))
-                continue;
-            break;
-        }
         uint64_t done = 0;
         while (p->fifo_len && done < e->in_len) {
             unsigned run = CON_FIFO - p->fifo_head;
@@ -311,14 +299,8 @@ static void port_drain_tx(struct con_port *p, unsigned q)
         p->tx_again = false;
         while (virtio_queue_active(vdev, q)) {
             struct vq_elem *e;
-            int r = vq_pop(vdev, vq, &e);
-            if (r < 0)
+            if (vq_pop_or_arm(vdev, vq, &e) <= 0)
                 break;
-            if (r == 0) {
-                if (vq_arm_notify(vdev, vq))
-                    continue;
-                break;
-            }
             /* A serial port whose host side is closed throws data away
              * (QEMU); a console's goes wherever its chardev sends it. */
             bool send = p->host_open;
@@ -393,14 +375,8 @@ static void con_drain_ctrl_tx(struct virtio_console *con)
     bool pushed = false;
     while (virtio_queue_active(vdev, CON_CTRL_TX)) {
         struct vq_elem *e;
-        int r = vq_pop(vdev, vq, &e);
-        if (r < 0)
+        if (vq_pop_or_arm(vdev, vq, &e) <= 0)
             break;
-        if (r == 0) {
-            if (vq_arm_notify(vdev, vq))
-                continue;
-            break;
-        }
         uint8_t msg[CTRL_MSG_LEN];
         bool whole = vq_read_out(e, 0, msg, sizeof(msg)) == sizeof(msg);
         vq_push(vdev, vq, e, 0);

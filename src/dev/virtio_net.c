@@ -286,14 +286,8 @@ static void net_tx_drain(struct virtio_net *net)
     bool pushed = false;
     while (!net->stop && virtio_queue_active(vdev, NET_TXQ)) {
         struct vq_elem *e;
-        int r = vq_pop(vdev, vq, &e);
-        if (r < 0)
+        if (vq_pop_or_arm(vdev, vq, &e) <= 0)
             break;
-        if (r == 0) {
-            if (vq_arm_notify(vdev, vq))
-                continue;
-            break;
-        }
         size_t hdr_len = net_hdr_len(net);
         if (e->out_len < hdr_len) {
             vq->inuse--;

@@ -202,14 +202,8 @@ void net_ctrl_notify(struct virtio_net *net)
     bool pushed = false;
     while (virtio_queue_active(vdev, NET_CTRLQ)) {
         struct vq_elem *e;
-        int r = vq_pop(vdev, vq, &e);
-        if (r < 0)
+        if (vq_pop_or_arm(vdev, vq, &e) <= 0)
             break;
-        if (r == 0) {
-            if (vq_arm_notify(vdev, vq))
-                continue;
-            break;
-        }
         if (e->out_len < 2 || e->in_len < 1) {
             vq->inuse--;
             free(e);

@@ -46,14 +46,8 @@ static void rng_queue_notify(struct virtio_device *vdev, unsigned q)
     bool pushed = false;
     for (;;) {
         struct vq_elem *e;
-        int r = vq_pop(vdev, vq, &e);
-        if (r < 0)
+        if (vq_pop_or_arm(vdev, vq, &e) <= 0)
             break;
-        if (r == 0) {
-            if (vq_arm_notify(vdev, vq))
-                continue;
-            break;
-        }
         uint32_t n = rng_fill(e, e->in_len < RNG_MAX_FILL ? e->in_len : RNG_MAX_FILL);
         vq_push(vdev, vq, e, n);
         free(e);

@@ -211,6 +211,15 @@ int vq_pop(struct virtio_device *vdev, struct virtqueue *vq, struct vq_elem **ou
     return 1;
 }
 
+int vq_pop_or_arm(struct virtio_device *vdev, struct virtqueue *vq, struct vq_elem **out)
+{
+    for (;;) {
+        int r = vq_pop(vdev, vq, out);
+        if (r != 0 || !vq_arm_notify(vdev, vq))
+            return r;
+    }
+}
+
 void vq_push(struct virtio_device *vdev, struct virtqueue *vq, const struct vq_elem *elem,
              uint32_t written)
 {

@@ -91,6 +91,12 @@ int vq_enable(struct virtio_device *vdev, struct virtqueue *vq, unsigned num, ui
  * has been called). Lock held. */
 int vq_pop(struct virtio_device *vdev, struct virtqueue *vq, struct vq_elem **out);
 
+/* vq_pop for a device draining a ring: when the ring looks empty it asks
+ * for a notification (vq_arm_notify) and looks once more, so a chain the
+ * driver added meanwhile is not left behind. 1 with *out set, 0 when the
+ * ring is empty (and the driver will notify), negative as vq_pop. Lock held. */
+int vq_pop_or_arm(struct virtio_device *vdev, struct virtqueue *vq, struct vq_elem **out);
+
 /* Return a chain to the driver with `written` bytes written to its in
  * segments; marks those bytes as DMA-written. Does not interrupt. Lock held. */
 void vq_push(struct virtio_device *vdev, struct virtqueue *vq, const struct vq_elem *elem,
