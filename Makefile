@@ -21,7 +21,10 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 SRCS     := $(shell find src -name '*.c' | sort)
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+# The command line (src/main.c, src/cli/) makes the program; the rest is
+# the library the tests link too.
+CLI_SRCS := src/main.c $(filter src/cli/%,$(SRCS))
+LIB_SRCS := $(filter-out $(CLI_SRCS),$(SRCS))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 ARMVIRT  := $(BUILD)/armvirt
 
@@ -43,7 +46,7 @@ $(BUILD)/libarmvirt.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(ARMVIRT): $(BUILD)/src/main.o $(BUILD)/libarmvirt.a
+$(ARMVIRT): $(CLI_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libarmvirt.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Test programs: each tests/<suite>/*.mk adds its own targets and appends its
