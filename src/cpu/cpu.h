@@ -145,6 +145,9 @@ struct cpu {
      * filled from a mapping larger than a TLB page (tlb_flush_page);
      * base TLB_INVALID when there is none. */
     uint64_t tlb_large_base, tlb_large_mask;
+    /* Which entries came from non-global (nG) mappings, one bit each: the
+     * ones a change of address space (ASID) throws away. */
+    uint64_t tlb_nonglobal[MMU_IDX_COUNT][TLB_ENTRIES / 64];
 
     /* Where the core lives. */
     struct physmem *mem;

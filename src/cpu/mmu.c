@@ -36,6 +36,7 @@
 #define DESC_AP_EL0 (1ull << 6)   /* AP[1] */
 #define DESC_AP_RO (1ull << 7)    /* AP[2] */
 #define DESC_AF (1ull << 10)
+#define DESC_NG (1ull << 11)
 #define DESC_PXN (1ull << 53)
 #define DESC_UXN (1ull << 54)
 #define DESC_PXN_TABLE (1ull << 59)
@@ -177,6 +178,7 @@ static bool mmu_walk(struct cpu *cpu, uint64_t va, enum mmu_access access, unsig
     res->page_bits = page_bits;
     res->attr = (uint8_t)(cpu->sys.mair_el1 >> (8 * ((desc >> 2) & 7)));
     res->sh = (uint8_t)((desc >> 8) & 3);
+    res->global = !(desc & DESC_NG);
     return true;
 }
 
@@ -192,6 +194,7 @@ bool mmu_translate(struct cpu *cpu, uint64_t va, enum mmu_access access, unsigne
         /* Data accesses are Device-nGnRnE, Outer Shareable (D8.2.10). */
         res->attr = 0;
         res->sh = 2;
+        res->global = true;
         return true;
     }
     return mmu_walk(cpu, va, access, mmu_idx, res);

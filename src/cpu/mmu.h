@@ -22,6 +22,7 @@ struct mmu_result {
     unsigned page_bits;   /* size of the mapping's page or block, log2 */
     uint8_t attr;         /* memory attributes: the MAIR_EL1 byte AttrIndx selects */
     uint8_t sh;           /* shareability: the descriptor's SH[1:0] */
+    bool global;          /* nG clear: the same in every address space (ASID) */
 };
 
 /* Translate va for `access` in regime mmu_idx. On failure fills cpu->fault

@@ -59,6 +59,7 @@
 #define SYNC 0x10u   /* a write changes control state: end the block */
 #define FLUSH 0x20u  /* a write changes translation: flush the TLB too */
 #define FP 0x40u     /* subject to CPACR_EL1.FPEN */
+#define NEW_ASID 0x80u   /* a write changes the address space: flush nG entries */
 #define RW1 (R1 | W1)
 #define RW01 (R0 | W0 | R1 | W1)
 
@@ -471,11 +472,18 @@ static enum sysreg_status op_at(struct cpu *cpu, unsigned key, uint64_t va)
     return SYSREG_OK;
 }
 
-/* TLBI by ASID or all: everything is flushed (entries are not tagged with
- * their ASID, so all of them may belong to the one named). */
+/* TLBI VMALLE1(IS): everything. */
 static enum sysreg_status op_tlbi(struct cpu *cpu, unsigned key, uint64_t v)
 {
     tlb_flush(cpu);
+    return SYSREG_SYNC;
+}
+
+/* TLBI ASIDE1(IS): the entries of one ASID, which are non-global ones
+ * (entries are not tagged with their ASID: all non-global ones go). */
+static enum sysreg_status op_tlbi_asid(struct cpu *cpu, unsigned key, uint64_t v)
+{
+    tlb_flush_nonglobal(cpu);
     return SYSREG_SYNC;
 }
 
@@ -540,8 +548,8 @@ static const struct sysreg sysregs[] = {
     STORE("SCTLR_EL1", K(3, 0, 1, 0, 0), RW1 | FLUSH, sys.sctlr_el1, ALL),
     CONST("ACTLR_EL1", K(3, 0, 1, 0, 1), RW1, 0),
     STORE("CPACR_EL1", K(3, 0, 1, 0, 2), RW1 | SYNC, sys.cpacr_el1, ALL),
-    STORE("TTBR0_EL1", K(3, 0, 2, 0, 0), RW1 | FLUSH, sys.ttbr0_el1, ALL),
-    STORE("TTBR1_EL1", K(3, 0, 2, 0, 1), RW1 | FLUSH, sys.ttbr1_el1, ALL),
+    STORE("TTBR0_EL1", K(3, 0, 2, 0, 0), RW1 | NEW_ASID, sys.ttbr0_el1, ALL),
+    STORE("TTBR1_EL1", K(3, 0, 2, 0, 1), RW1 | NEW_ASID, sys.ttbr1_el1, ALL),
     STORE("TCR_EL1", K(3, 0, 2, 0, 2), RW1 | FLUSH, sys.tcr_el1, ALL),
     STORE("SPSR_EL1", K(3, 0, 4, 0, 0), RW1, sys.spsr_el1, ALL),
     STORE("ELR_EL1", K(3, 0, 4, 0, 1), RW1, sys.elr_el1, ALL),
@@ -648,13 +656,13 @@ static const struct sysreg sysregs[] = {
     FN("AT S1E0W", K(1, 0, 7, 8, 3), W1, NULL, NULL, op_at),
     FN("TLBI VMALLE1IS", K(1, 0, 8, 3, 0), W1, NULL, NULL, op_tlbi),
     FN("TLBI VAE1IS", K(1, 0, 8, 3, 1), W1, NULL, NULL, op_tlbi_va),
-    FN("TLBI ASIDE1IS", K(1, 0, 8, 3, 2), W1, NULL, NULL, op_tlbi),
+    FN("TLBI ASIDE1IS", K(1, 0, 8, 3, 2), W1, NULL, NULL, op_tlbi_asid),
     FN("TLBI VAAE1IS", K(1, 0, 8, 3, 3), W1, NULL, NULL, op_tlbi_va),
     FN("TLBI VALE1IS", K(1, 0, 8, 3, 5), W1, NULL, NULL, op_tlbi_va),
     FN("TLBI VAALE1IS", K(1, 0, 8, 3, 7), W1, NULL, NULL, op_tlbi_va),
     FN("TLBI VMALLE1", K(1, 0, 8, 7, 0), W1, NULL, NULL, op_tlbi),
     FN("TLBI VAE1", K(1, 0, 8, 7, 1), W1, NULL, NULL, op_tlbi_va),
-    FN("TLBI ASIDE1", K(1, 0, 8, 7, 2), W1, NULL, NULL, op_tlbi),
+    FN("TLBI ASIDE1", K(1, 0, 8, 7, 2), W1, NULL, NULL, op_tlbi_asid),
     FN("TLBI VAAE1", K(1, 0, 8, 7, 3), W1, NULL, NULL, op_tlbi_va),
     FN("TLBI VALE1", K(1, 0, 8, 7, 5), W1, NULL, NULL, op_tlbi_va),
     FN("TLBI VAALE1", K(1, 0, 8, 7, 7), W1, NULL, NULL, op_tlbi_va),
@@ -728,7 +736,9 @@ enum sysreg_status sysreg_write(struct cpu *cpu, const struct sysreg *r, unsigne
     }
     if (st == SYSREG_OK && (r->flags & FLUSH))
         tlb_flush(cpu);
-    if (st == SYSREG_OK && (r->flags & (SYNC | FLUSH)))
+    if (st == SYSREG_OK && (r->flags & NEW_ASID))
+        tlb_flush_nonglobal(cpu);
+    if (st == SYSREG_OK && (r->flags & (SYNC | FLUSH | NEW_ASID)))
         st = SYSREG_SYNC;
     return st;
 }

@@ -21,8 +21,23 @@
 void tlb_flush(struct cpu *cpu)
 {
     memset(cpu->tlb, 0xff, sizeof(cpu->tlb));
+    memset(cpu->tlb_nonglobal, 0, sizeof(cpu->tlb_nonglobal));
     cpu->tlb_large_base = TLB_INVALID;
     cpu->tlb_large_mask = 0;
+}
+
+void tlb_flush_nonglobal(struct cpu *cpu)
+{
+    for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++)
+        for (unsigned w = 0; w < TLB_ENTRIES / 64; w++) {
+            uint64_t bits = cpu->tlb_nonglobal[idx][w];
+            cpu->tlb_nonglobal[idx][w] = 0;
+            while (bits) {
+                unsigned slot = w * 64 + (unsigned)__builtin_ctzll(bits);
+                bits &= bits - 1;
+                memset(&cpu->tlb[idx][slot], 0xff, sizeof(struct tlb_entry));
+            }
+        }
 }
 
 #define VA_BITS_MASK ((1ull << 56) - 1)   /* below the tag byte */
@@ -112,6 +127,12 @@ static struct region *tlb_fill(struct cpu *cpu, uint64_t va, enum mmu_access acc
     if (res.page_bits > TLB_PAGE_BITS)
         tlb_note_large(cpu, va, res.page_bits);
     struct tlb_entry *e = tlb_entry_for(cpu->tlb[mmu_idx], va);
+    unsigned slot = (unsigned)(e - cpu->tlb[mmu_idx]);
+    uint64_t ng_bit = 1ull << (slot % 64);
+    if (res.global)
+        cpu->tlb_nonglobal[mmu_idx][slot / 64] &= ~ng_bit;
+    else
+        cpu->tlb_nonglobal[mmu_idx][slot / 64] |= ng_bit;
     e->addend = (uintptr_t)(r->host + (pa_page - r->base)) - (uintptr_t)page;
     e->tag_read = (res.prot & PROT_R) ? page : TLB_INVALID;
     e->tag_exec = (res.prot & PROT_X) ? page : TLB_INVALID;
@@ -132,8 +153,23 @@ static bool crosses_page(uint64_t va, unsigned size)
     return ((va & ~TLB_PAGE_MASK) + size) > (1ull << TLB_PAGE_BITS);
 }
 
+/* The host address of va when its page is in the TLB for this direction:
+ * a misaligned access comes here because the fast path compares the
+ * alignment bits too, and needs no walk when the page is there. */
+static uint8_t *tlb_host_if_cached(struct cpu *cpu, uint64_t va, unsigned idx, bool write)
+{
+    struct tlb_entry *e = tlb_entry_for(cpu->tlb[idx], va);
+    uint64_t tag = write ? e->tag_write : e->tag_read;
+    return tag == (va & TLB_PAGE_MASK) ? (uint8_t *)(uintptr_t)(va + e->addend) : NULL;
+}
+
 static bool load_one_page(struct cpu *cpu, uint64_t va, unsigned size, uint64_t *val, unsigned idx)
 {
+    uint8_t *host = tlb_host_if_cached(cpu, va, idx, false);
+    if (host) {
+        *val = host_load(host, size);
+        return true;
+    }
     uint64_t pa;
     struct region *r = tlb_fill(cpu, va, MMU_READ, idx, &pa);
     if (!r)
@@ -180,6 +216,11 @@ bool tlb_load_slow(struct cpu *cpu, uint64_t va, unsigned size, uint64_t *val, u
 
 static bool store_one_page(struct cpu *cpu, uint64_t va, unsigned size, uint64_t val, unsigned idx)
 {
+    uint8_t *host = tlb_host_if_cached(cpu, va, idx, true);
+    if (host) {
+        host_store(host, size, val);
+        return true;
+    }
     uint64_t pa;
     struct region *r = tlb_fill(cpu, va, MMU_WRITE, idx, &pa);
     if (!r)

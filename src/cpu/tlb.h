@@ -33,6 +33,10 @@ static_assert(sizeof(struct tlb_entry) == 32, "TLB entry must stay 32 bytes");
 struct cpu;
 
 void tlb_flush(struct cpu *cpu);
+/* Forget the entries of non-global mappings: the address space (TTBR0,
+ * TTBR1, or the ASID in one of them) changed. Global ones stay valid in
+ * every address space, as in a TLB tagged with ASIDs. */
+void tlb_flush_nonglobal(struct cpu *cpu);
 /* Forget every translation of the page holding va (bits 55:0; any tag
  * byte), in every regime: TLBI by VA. */
 void tlb_flush_page(struct cpu *cpu, uint64_t va);
