@@ -3,15 +3,14 @@
 # run with the same options: Debian's cloud-arm64 kernel and
 # tests/net/init-net on -netdev user (slirp), the host's end on its
 # loopback (10.0.2.2 in the guest).
-#   tx  guest->host: the guest's busybox nc sends /dev/zero (net.bench=PORT)
-#       to a host listener, which counts NET_BENCH_BYTES and hangs up.
+#   tx  guest->host: the guest's bench/netstream sends zeros in 64 KiB
+#       writes (net.bench=PORT) to a host listener, which counts
+#       NET_BENCH_BYTES and hangs up.
 #   rx  host->guest: the host sends NET_BENCH_BYTES and hangs up; the
-#       guest's nc reads to the end (net.bench-rx=PORT).
+#       guest's netstream reads to the end (net.bench-rx=PORT).
 # The host times the transfer itself, so boot and DHCP do not count.
-# NET_BENCH_BYTES defaults to 64 MiB: busybox nc writes 1 KiB at a time, so
-# this measures packets per second as much as bytes (~32,000 segments and
-# their ACKs per 32 MiB), and 256 MiB takes over a minute per run on either
-# emulator (NET_BENCH_BYTES=268435456 for that). Each figure is the best of
+# NET_BENCH_BYTES defaults to 256 MiB, as the disk figure. Each
+# figure is the best of
 # NET_BENCH_RUNS runs (default 2). Prints MB/s for each emulator and the
 # ratio armvirt / QEMU (target: at least 0.7).
 # Needs $BUILD/net/initrd-net.gz (make build/net/initrd-net.gz).
@@ -22,7 +21,7 @@ QEMU=${QEMU:-qemu-system-aarch64}
 CACHE=${GUEST_CACHE:-build/guest-cache}
 KERNEL=$CACHE/cloud-arm64/vmlinuz
 INITRD=$BUILD/net/initrd-net.gz
-BYTES=${NET_BENCH_BYTES:-67108864}
+BYTES=${NET_BENCH_BYTES:-268435456}
 RUNS=${NET_BENCH_RUNS:-2}
 LIMIT=${NET_BENCH_TIMEOUT:-300}
 OPTS="-M virt -cpu cortex-a57 -m 512M -nographic"

@@ -10,8 +10,9 @@
 
 #include "backend/net.h"
 
-/* Frames held for a device that has no room; beyond this many, dropped. */
-#define NET_QUEUE_MAX 512
+/* Frames held for a device that has no room; beyond this many, dropped
+ * (QEMU's queue for a network peer holds as many). */
+#define NET_QUEUE_MAX 10000
 
 struct net_frame {
     struct net_frame *next;

@@ -233,12 +233,16 @@ static void *user_thread(void *opaque)
     return NULL;
 }
 
+/* A frame from the guest. It may change what slirp's thread should poll
+ * for (an ACK opens the window, so slirp may read its host socket again):
+ * wake that thread to ask slirp again, as QEMU's main loop would. */
 static void user_send(struct net_backend *nb, const void *frame, size_t len)
 {
     struct net_user *u = to_user(nb);
     pthread_mutex_lock(&u->lock);
     slirp_input(u->slirp, frame, (int)len);
     pthread_mutex_unlock(&u->lock);
+    net_wake(nb);
 }
 
 static void user_free(struct net_user *u)
