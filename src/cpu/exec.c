@@ -784,139 +784,84 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
             CASE(FAST_MUL):
                 X(rd) = X(rn) * X(rm);
                 NEXT();
-            CASE(FAST_LDR_IMM): {
-                /* A TLB hit inline; anything else through the executor. */
-                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (unlikely(e->tag_read != TLB_CMP(va, 8)))
-                    goto call;
-                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 8);
-                NEXT();
-            }
-            CASE(FAST_STR_IMM): {
-                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (unlikely(e->tag_write != TLB_CMP(va, 8)))
-                    goto call;
-                host_store((void *)(uintptr_t)(va + e->addend), 8, reg_read(cpu, op->rd));
-                NEXT();
-            }
-#define LOAD_REG_CASE(KIND, SIZE)                                                \
-    CASE(KIND) : {                                                               \
-        uint64_t va = ldst_regoff_addr(cpu, op);                                 \
-        struct tlb_entry *e = tlb_entry_for(tlb, va);                            \
-        if (unlikely(e->tag_read != TLB_CMP(va, SIZE)))                          \
+            /* Loads and stores: a TLB hit inline (its one compare also
+             * checks alignment), anything else through the executor. */
+#define TLB_LOAD(set, va, size)                                                  \
+    do {                                                                         \
+        struct tlb_entry *e_ = tlb_entry_for(set, va);                           \
+        if (unlikely(e_->tag_read != TLB_CMP(va, size)))                         \
             goto call;                                                           \
-        X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), SIZE);      \
+        X(rd) = host_load((const void *)(uintptr_t)((va) + e_->addend), size);   \
+    } while (0)
+#define TLB_STORE(set, va, size)                                                 \
+    do {                                                                         \
+        struct tlb_entry *e_ = tlb_entry_for(set, va);                           \
+        if (unlikely(e_->tag_write != TLB_CMP(va, size)))                        \
+            goto call;                                                           \
+        host_store((void *)(uintptr_t)((va) + e_->addend), size, reg_read(cpu, op->rd)); \
+    } while (0)
+#define LOAD_CASE(KIND, ADDR, SIZE)                                              \
+    CASE(KIND) : {                                                               \
+        uint64_t va = (ADDR);                                                    \
+        TLB_LOAD(tlb, va, SIZE);                                                 \
         NEXT();                                                                  \
     }
-            LOAD_REG_CASE(FAST_LDRB_REG, 1)
-            LOAD_REG_CASE(FAST_LDRH_REG, 2)
-            LOAD_REG_CASE(FAST_LDR_W_REG, 4)
-#undef LOAD_REG_CASE
-            CASE(FAST_LDR_REG): {
-                uint64_t va = regoff_x(cpu, op);
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (unlikely(e->tag_read != TLB_CMP(va, 8)))
-                    goto call;
-                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 8);
-                NEXT();
-            }
-            CASE(FAST_STR_REG): {
-                uint64_t va = regoff_x(cpu, op);
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (unlikely(e->tag_write != TLB_CMP(va, 8)))
-                    goto call;
-                host_store((void *)(uintptr_t)(va + e->addend), 8, reg_read(cpu, op->rd));
-                NEXT();
-            }
-            CASE(FAST_LDR_W_IMM): {
-                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (unlikely(e->tag_read != TLB_CMP(va, 4)))
-                    goto call;
-                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 4);
-                NEXT();
-            }
-            CASE(FAST_STR_W_IMM): {
-                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (unlikely(e->tag_write != TLB_CMP(va, 4)))
-                    goto call;
-                host_store((void *)(uintptr_t)(va + e->addend), 4, reg_read(cpu, op->rd));
-                NEXT();
-            }
-            CASE(FAST_LDRB_IMM): {
-                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (unlikely(e->tag_read != TLB_CMP(va, 1)))
-                    goto call;
-                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 1);
-                NEXT();
-            }
-            CASE(FAST_LDRH_IMM): {
-                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (unlikely(e->tag_read != TLB_CMP(va, 2)))
-                    goto call;
-                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 2);
-                NEXT();
-            }
+#define STORE_CASE(KIND, ADDR, SIZE)                                             \
+    CASE(KIND) : {                                                               \
+        uint64_t va = (ADDR);                                                    \
+        TLB_STORE(tlb, va, SIZE);                                                \
+        NEXT();                                                                  \
+    }
+#define IMM_ADDR (reg_read_sp(cpu, op->rn) + (uint64_t)op->imm)
+            LOAD_CASE(FAST_LDR_IMM, IMM_ADDR, 8)
+            LOAD_CASE(FAST_LDR_W_IMM, IMM_ADDR, 4)
+            LOAD_CASE(FAST_LDRH_IMM, IMM_ADDR, 2)
+            LOAD_CASE(FAST_LDRB_IMM, IMM_ADDR, 1)
+            STORE_CASE(FAST_STR_IMM, IMM_ADDR, 8)
+            STORE_CASE(FAST_STR_W_IMM, IMM_ADDR, 4)
+            STORE_CASE(FAST_STRB_IMM, IMM_ADDR, 1)
+            LOAD_CASE(FAST_LDR_REG, regoff_x(cpu, op), 8)
+            STORE_CASE(FAST_STR_REG, regoff_x(cpu, op), 8)
+            LOAD_CASE(FAST_LDR_W_REG, ldst_regoff_addr(cpu, op), 4)   /* any index extend */
+            LOAD_CASE(FAST_LDRH_REG, ldst_regoff_addr(cpu, op), 2)
+            LOAD_CASE(FAST_LDRB_REG, ldst_regoff_addr(cpu, op), 1)
             CASE(FAST_LDRB_PRE):
             CASE(FAST_LDRB_POST): {
                 uint64_t base = reg_read_sp(cpu, op->rn), wb = base + (uint64_t)op->imm;
                 uint64_t va = op->fast == FAST_LDRB_PRE ? wb : base;
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (unlikely(e->tag_read != TLB_CMP(va, 1)))
-                    goto call;
-                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 1);
+                TLB_LOAD(tlb, va, 1);
                 reg_write_sp(cpu, op->rn, wb);
                 NEXT();
             }
             CASE(FAST_STRB_POST): {
                 uint64_t va = reg_read_sp(cpu, op->rn);
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (unlikely(e->tag_write != TLB_CMP(va, 1)))
-                    goto call;
-                host_store((void *)(uintptr_t)(va + e->addend), 1, reg_read(cpu, op->rd));
+                TLB_STORE(tlb, va, 1);
                 reg_write_sp(cpu, op->rn, va + (uint64_t)op->imm);
                 NEXT();
             }
             CASE(FAST_STR_POST): {
                 uint64_t va = reg_read_sp(cpu, op->rn);
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (unlikely(e->tag_write != TLB_CMP(va, 8)))
-                    goto call;
-                host_store((void *)(uintptr_t)(va + e->addend), 8, reg_read(cpu, op->rd));
+                TLB_STORE(tlb, va, 8);
                 reg_write_sp(cpu, op->rn, va + (uint64_t)op->imm);
                 NEXT();
             }
             /* Unprivileged: EL0's view, which at EL0 is the current one
              * (cpu_load_unpriv, cpu_store_unpriv). */
             CASE(FAST_LDTR): {
-                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
-                struct tlb_entry *e = tlb_entry_for(cpu->tlb[MMU_IDX_EL0], va);
-                if (unlikely(e->tag_read != TLB_CMP(va, 8)))
-                    goto call;
-                X(rd) = host_load((const void *)(uintptr_t)(va + e->addend), 8);
+                uint64_t va = IMM_ADDR;
+                TLB_LOAD(cpu->tlb[MMU_IDX_EL0], va, 8);
                 NEXT();
             }
             CASE(FAST_STTR): {
-                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
-                struct tlb_entry *e = tlb_entry_for(cpu->tlb[MMU_IDX_EL0], va);
-                if (unlikely(e->tag_write != TLB_CMP(va, 8)))
-                    goto call;
-                host_store((void *)(uintptr_t)(va + e->addend), 8, reg_read(cpu, op->rd));
+                uint64_t va = IMM_ADDR;
+                TLB_STORE(cpu->tlb[MMU_IDX_EL0], va, 8);
                 NEXT();
             }
-            CASE(FAST_STRB_IMM): {
-                uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (unlikely(e->tag_write != TLB_CMP(va, 1)))
-                    goto call;
-                host_store((void *)(uintptr_t)(va + e->addend), 1, reg_read(cpu, op->rd));
-                NEXT();
-            }
+#undef IMM_ADDR
+#undef TLB_STORE
+#undef TLB_LOAD
+#undef STORE_CASE
+#undef LOAD_CASE
             CASE(FAST_STP_PRE): {
                 /* As exec_STP_x_pre: both stores, then the base written back. */
                 uint64_t va = reg_read_sp(cpu, op->rn) + (uint64_t)op->imm;
