@@ -29,17 +29,13 @@
 #                             out on a named virtserialport (port 1) on a
 #                             file chardev (sha256 each)
 set -u
-BUILD=${BUILD:-build}
-ARMVIRT=${ARMVIRT:-$BUILD/armvirt}
-QEMU=${QEMU:-qemu-system-aarch64}
-CACHE=${GUEST_CACHE:-build/guest-cache}
 here=$(dirname "$0")
+# shellcheck source=tests/lib/suite.sh
+. "$here/../lib/suite.sh"
 ECHO=$BUILD/tests/uart/echo.elf
 TESTDEV=$BUILD/tests/console/testdev.elf
 VCON=$BUILD/tests/console/vcon-testdev.elf
-KERNEL=$CACHE/cloud-arm64/vmlinuz
 INITRD=$BUILD/console/initrd-console.gz
-CMP=$BUILD/tests/dtb/dtbcmp
 OPTS="-M virt -cpu cortex-a57 -m 512M -semihosting -display none"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -51,9 +47,6 @@ for f in "$ECHO" "$TESTDEV" "$VCON"; do
     [ -f "$f" ] || { echo "FAIL console: $f not built"; exit 0; }
 done
 client="python3 $here/client.py"
-
-# emu NAME: the emulator's command for qemu or armvirt.
-emu() { [ "$1" = qemu ] && echo "$QEMU" || echo "$ARMVIRT"; }
 
 # uart_case NAME ADDR SPEC: the echo guest's UART on chardev SPEC (with
 # @ADDR@ for the socket's address); the client talks to ADDR.
@@ -82,8 +75,7 @@ uart_case() {
     fi
 }
 
-# A TCP port nobody listens on, from the kernel's ephemeral range.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 uart_case uart-unix-wait "$tmp/u.sock" "socket,id=c0,path=$tmp/u.sock,server=on,wait=on"
 uart_case uart-unix-nowait "$tmp/u.sock" "socket,id=c0,path=$tmp/u.sock,server=on,wait=off"
 uart_case uart-tcp "127.0.0.1:@PORT@" "socket,id=c0,host=127.0.0.1,port=@PORT@,server=on,wait=off"
@@ -126,36 +118,28 @@ else
     echo "PASS console/uart-stdio-file"
 fi
 
-# testdev: " 3 q" exits with (3 << 1) | 1.
-for e in qemu armvirt; do
-    timeout 30 $(emu $e) $OPTS -serial chardev:t -chardev testdev,id=t -kernel "$TESTDEV" \
-        >"$tmp/$e.out" 2>"$tmp/$e.err"
-    echo $? >"$tmp/$e.rc"
-done
-if [ "$(cat "$tmp/qemu.rc")" != 7 ]; then
-    echo "FAIL console/testdev: qemu exited $(cat "$tmp/qemu.rc"), expected 7"
-elif [ "$(cat "$tmp/armvirt.rc")" != 7 ]; then
-    echo "FAIL console/testdev: armvirt exited $(cat "$tmp/armvirt.rc"), expected 7 as qemu: $(head -c 200 "$tmp/armvirt.err")"
-else
-    echo "PASS console/testdev"
-fi
+# testdev_case NAME ARGS...: a guest that writes " 3 q" to a testdev
+# chardev, which exits with (3 << 1) | 1 = 7.
+testdev_case() {
+    name=$1
+    shift
+    for e in qemu armvirt; do
+        timeout 30 $(emu $e) $OPTS "$@" >"$tmp/$e.out" 2>"$tmp/$e.err"
+        echo $? >"$tmp/$e.rc"
+    done
+    qrc=$(cat "$tmp/qemu.rc") arc=$(cat "$tmp/armvirt.rc")
+    report "console/$name" "$([ "$qrc" = 7 ] || echo "qemu exited $qrc, expected 7")" \
+        "$([ "$arc" = 7 ] || echo "armvirt exited $arc, expected 7 as qemu: $(head -c 200 "$tmp/armvirt.err")")"
+}
+testdev_case testdev -serial chardev:t -chardev testdev,id=t -kernel "$TESTDEV"
 
 # testdev behind a virtconsole (kvm-unit-tests' way), both transports.
 for g in legacy modern; do
     extra=""
     [ $g = modern ] && extra="-global virtio-mmio.force-legacy=false"
-    for e in qemu armvirt; do
-        timeout 30 $(emu $e) $OPTS $extra -device virtio-serial-device -device virtconsole,chardev=t \
-            -chardev testdev,id=t -kernel "$VCON" >"$tmp/$e.out" 2>"$tmp/$e.err"
-        echo $? >"$tmp/$e.rc"
-    done
-    if [ "$(cat "$tmp/qemu.rc")" != 7 ]; then
-        echo "FAIL console/vcon-testdev-$g: qemu exited $(cat "$tmp/qemu.rc"), expected 7"
-    elif [ "$(cat "$tmp/armvirt.rc")" != 7 ]; then
-        echo "FAIL console/vcon-testdev-$g: armvirt exited $(cat "$tmp/armvirt.rc"), expected 7 as qemu: $(head -c 200 "$tmp/armvirt.err")"
-    else
-        echo "PASS console/vcon-testdev-$g"
-    fi
+    # shellcheck disable=SC2086
+    testdev_case vcon-testdev-$g $extra -device virtio-serial-device -device virtconsole,chardev=t \
+        -chardev testdev,id=t -kernel "$VCON"
 done
 
 # Bad specs: QEMU=1 when qemu must refuse them too.
@@ -196,17 +180,8 @@ bad_case 1 -chardev null,id=x -device virtio-serial-device -device virtconsole,c
 
 # Device tree with a virtio-serial-device (its transport node).
 if [ -x "$CMP" ]; then
-    set -- -M virt -cpu cortex-a57 -m 512 -chardev null,id=c0 -device virtio-serial-device \
-        -device virtconsole,chardev=c0
-    if ! "$QEMU" -display none "$@" -machine "dumpdtb=$tmp/q.dtb" >"$tmp/q.log" 2>&1; then
-        echo "FAIL console/dtb: qemu failed: $(head -c 200 "$tmp/q.log")"
-    elif ! "$ARMVIRT" "$@" -machine "dumpdtb=$tmp/a.dtb" >"$tmp/a.log" 2>&1; then
-        echo "FAIL console/dtb: armvirt failed: $(head -c 200 "$tmp/a.log")"
-    elif "$CMP" "$tmp/a.dtb" "$tmp/q.dtb" "$here/../dtb/not-yet-modelled.txt" >"$tmp/diff" 2>&1; then
-        echo "PASS console/dtb"
-    else
-        echo "FAIL console/dtb: $(head -n 5 "$tmp/diff" | tr '\n' ';')"
-    fi
+    dtb_case console/dtb -M virt -cpu cortex-a57 -m 512 -chardev null,id=c0 \
+        -device virtio-serial-device -device virtconsole,chardev=c0
 else
     echo "FAIL console/dtb: $CMP not built"
 fi

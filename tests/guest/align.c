@@ -15,31 +15,13 @@
  * Not checked: the SP alignment fault (SCTLR_EL1.SA, EC 0x26), which QEMU
  * 7.2 does not implement; misaligned accesses to Device memory (MMU off)
  * with SCTLR_EL1.A clear, which QEMU 7.2 lets through. */
-#include "guest.h"
+#include "exc_log.h"
 
 #define SCTLR_A (1ull << 1)
 #define SCTLR_M (1ull << 0)
 #define SCTLR_C (1ull << 2)
 #define SCTLR_DZE (1ull << 14)
 #define SCTLR_UCI (1ull << 26)
-
-#define SYSREG_RD(name) ({ uint64_t v_; __asm__ volatile("mrs %0, " #name : "=r"(v_)); v_; })
-#define SYSREG_WR(name, v) __asm__ volatile("msr " #name ", %0\n\tisb" : : "r"((uint64_t)(v)) : "memory")
-
-#define MAX_EVENTS 16
-static volatile struct {
-    int vector;
-    uint64_t esr, elr, far, spsr;
-    uint64_t x2;
-} ev[MAX_EVENTS];
-static volatile int nev;
-
-static void reset_events(void)
-{
-    nev = 0;
-    for (int i = 0; i < MAX_EVENTS; i++)
-        ev[i].vector = -1;
-}
 
 extern char el0_back[];
 
@@ -48,14 +30,7 @@ extern char el0_back[];
  * exceptions step over the instruction. */
 static void handler(struct exc_frame *f, int vector)
 {
-    int i = nev < MAX_EVENTS ? nev : MAX_EVENTS - 1;
-    nev++;
-    ev[i].vector = vector;
-    ev[i].esr = f->esr;
-    ev[i].elr = f->elr;
-    ev[i].spsr = f->spsr;
-    ev[i].far = SYSREG_RD(far_el1);
-    ev[i].x2 = f->x[2];
+    exc_event_record(f, vector);
     unsigned ec = (unsigned)(f->esr >> 26);
     if ((ec == 0x15 && (f->esr & 0xffff) == 0xfff) || (ec == 0x22 && vector >= 8)) {
         f->elr = (uint64_t)el0_back;
@@ -128,32 +103,32 @@ static uint64_t call(uint64_t va)
 static void check_pc_alignment(void)
 {
     uint64_t fn = (uint64_t)aligned_fn;
-    reset_events();
+    exc_events_reset();
     CHECK("BLR to an aligned function", call(fn), 0x42);
     CHECK("BLR to x|2: skipped", call(fn | 2), 0xdead);
-    CHECK("BLR to x|2: one exception", nev, 1);
-    CHECK("PC alignment ESR (EC 0x22, IL)", ev[0].esr, 0x8a000000);
-    CHECK("PC alignment ELR", ev[0].elr, fn | 2);
-    CHECK("PC alignment FAR", ev[0].far, fn | 2);
-    CHECK("PC alignment vector", ev[0].vector, 4);
+    CHECK("BLR to x|2: one exception", exc_count, 1);
+    CHECK("PC alignment ESR (EC 0x22, IL)", exc_events[0].esr, 0x8a000000);
+    CHECK("PC alignment ELR", exc_events[0].elr, fn | 2);
+    CHECK("PC alignment FAR", exc_events[0].far, fn | 2);
+    CHECK("PC alignment vector", exc_events[0].vector, 4);
 
-    reset_events();
+    exc_events_reset();
     register uint64_t x0 __asm__("x0") = fn | 1;
     __asm__ volatile("bl eret_misaligned" : "+r"(x0) : : "x1", "x2", "x3", "x4", "x5", "x6", "x7",
                      "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18",
                      "x30", "cc", "memory");
-    CHECK("ERET to x|1: PC alignment", ev[0].esr, 0x8a000000);
-    CHECK("ERET to x|1: ELR", ev[0].elr, fn | 1);
-    CHECK("ERET to x|1: FAR", ev[0].far, fn | 1);
-    CHECK("ERET to x|1: SPSR (the EL1h it returned to)", ev[0].spsr & 0xf, 5);
+    CHECK("ERET to x|1: PC alignment", exc_events[0].esr, 0x8a000000);
+    CHECK("ERET to x|1: ELR", exc_events[0].elr, fn | 1);
+    CHECK("ERET to x|1: FAR", exc_events[0].far, fn | 1);
+    CHECK("ERET to x|1: SPSR (the EL1h it returned to)", exc_events[0].spsr & 0xf, 5);
 
-    reset_events();
+    exc_events_reset();
     el0_run((uint64_t)e_br, fn | 2);
-    CHECK("EL0 BR to x|2: one exception", nev, 1);
-    CHECK("EL0 PC alignment ESR", ev[0].esr, 0x8a000000);
-    CHECK("EL0 PC alignment vector", ev[0].vector, 8);
-    CHECK("EL0 PC alignment ELR", ev[0].elr, fn | 2);
-    CHECK("EL0 PC alignment FAR", ev[0].far, fn | 2);
+    CHECK("EL0 BR to x|2: one exception", exc_count, 1);
+    CHECK("EL0 PC alignment ESR", exc_events[0].esr, 0x8a000000);
+    CHECK("EL0 PC alignment vector", exc_events[0].vector, 8);
+    CHECK("EL0 PC alignment ELR", exc_events[0].elr, fn | 2);
+    CHECK("EL0 PC alignment FAR", exc_events[0].far, fn | 2);
 }
 
 static uint8_t buf[256] __attribute__((aligned(64)));
@@ -172,13 +147,13 @@ static void check_sctlr_a(void)
     for (int i = 0; i < 32; i++)
         buf[i] = (uint8_t)i;
     SYSREG_WR(sctlr_el1, sctlr | SCTLR_A);
-    reset_events();
+    exc_events_reset();
     uint64_t v = ld8(b + 8);
     uint32_t w;
     uint8_t byte;
     __asm__ volatile("ldr %w0, [%1]" : "=r"(w) : "r"(b + 4) : "memory");
     __asm__ volatile("ldrb %w0, [%1]" : "=r"(byte) : "r"(b + 3) : "memory");
-    int clean = nev;
+    int clean = exc_count;
     uint64_t bad = ld8(b + 1);
     __asm__ volatile("mov x9, #7\n\tstrh w9, [%0]" : : "r"(b + 0x21) : "x9", "memory");
     __asm__ volatile("ldp x9, x10, [%0]" : : "r"(b + 4) : "x9", "x10", "memory");
@@ -189,28 +164,28 @@ static void check_sctlr_a(void)
     CHECK("A = 1: aligned LDR W", w, 0x07060504);
     CHECK("A = 1: LDRB anywhere", byte, 3);
     CHECK("A = 1: misaligned LDR skipped", bad, 0xdead);
-    CHECK("A = 1: four faults", nev, 4);
-    CHECK("LDR X misaligned: ESR", ev[0].esr, 0x96000021);
-    CHECK("LDR X misaligned: FAR", ev[0].far, b + 1);
-    CHECK("STRH misaligned: ESR (WnR)", ev[1].esr, 0x96000061);
-    CHECK("STRH misaligned: FAR", ev[1].far, b + 0x21);
+    CHECK("A = 1: four faults", exc_count, 4);
+    CHECK("LDR X misaligned: ESR", exc_events[0].esr, 0x96000021);
+    CHECK("LDR X misaligned: FAR", exc_events[0].far, b + 1);
+    CHECK("STRH misaligned: ESR (WnR)", exc_events[1].esr, 0x96000061);
+    CHECK("STRH misaligned: FAR", exc_events[1].far, b + 0x21);
     CHECK("STRH misaligned: memory unchanged", buf[0x21] | buf[0x22], 0);
-    CHECK("LDP X at 4 mod 8: ESR", ev[2].esr, 0x96000021);
-    CHECK("LDP X at 4 mod 8: FAR", ev[2].far, b + 4);
-    CHECK("LDR W at 2 mod 4: ESR", ev[3].esr, 0x96000021);
+    CHECK("LDP X at 4 mod 8: ESR", exc_events[2].esr, 0x96000021);
+    CHECK("LDP X at 4 mod 8: FAR", exc_events[2].far, b + 4);
+    CHECK("LDR W at 2 mod 4: ESR", exc_events[3].esr, 0x96000021);
 
     SYSREG_WR(sctlr_el1, sctlr | SCTLR_A);
-    reset_events();
+    exc_events_reset();
     el0_run((uint64_t)e_ld, b + 12);
     el0_run((uint64_t)e_ld, b + 16);
     SYSREG_WR(sctlr_el1, sctlr);
-    CHECK("EL0 A = 1: two faults and SVC, then only SVC", nev, 4);
-    CHECK("EL0 misaligned LDR: ESR (EC 0x24)", ev[0].esr, 0x92000021);
-    CHECK("EL0 misaligned LDR: FAR", ev[0].far, b + 12);
-    CHECK("EL0 misaligned LDR: ELR", ev[0].elr, (uint64_t)e_ld);
-    CHECK("EL0 misaligned STR: ESR", ev[1].esr, 0x92000061);
-    CHECK("EL0 aligned: only the SVC", ev[3].esr, 0x56000fff);
-    CHECK("EL0 aligned: value", ev[3].x2, 0x1716151413121110ull);
+    CHECK("EL0 A = 1: two faults and SVC, then only SVC", exc_count, 4);
+    CHECK("EL0 misaligned LDR: ESR (EC 0x24)", exc_events[0].esr, 0x92000021);
+    CHECK("EL0 misaligned LDR: FAR", exc_events[0].far, b + 12);
+    CHECK("EL0 misaligned LDR: ELR", exc_events[0].elr, (uint64_t)e_ld);
+    CHECK("EL0 misaligned STR: ESR", exc_events[1].esr, 0x92000061);
+    CHECK("EL0 aligned: only the SVC", exc_events[3].esr, 0x56000fff);
+    CHECK("EL0 aligned: value", exc_events[3].x[2], 0x1716151413121110ull);
 }
 
 /* A 39-bit, 4K-granule identity map: the first GiB as Device-nGnRnE (the
@@ -247,7 +222,7 @@ static void check_dc_zva(void)
     mmu_on();
     for (int i = 0; i < 256; i++)
         buf[i] = 0xa5;
-    reset_events();
+    exc_events_reset();
     __asm__ volatile("dc zva, %0" : : "r"(b + bs + bs / 2 + 3) : "memory");
     unsigned zeros = 0, kept = 0;
     for (unsigned i = 0; i < 256; i++) {
@@ -256,7 +231,7 @@ static void check_dc_zva(void)
         else
             kept += buf[i] == 0xa5;
     }
-    CHECK("DC ZVA: no exception", nev, 0);
+    CHECK("DC ZVA: no exception", exc_count, 0);
     CHECK("DC ZVA: the aligned DCZID_EL0-sized block zeroed", zeros, bs);
     CHECK("DC ZVA: nothing else touched", kept, 256 - bs);
 
@@ -266,42 +241,42 @@ static void check_dc_zva(void)
                      "ic ivau, %0\n\tic iallu\n\tic ialluis\n\tdc isw, xzr\n\tdc csw, xzr\n\t"
                      "dc cisw, xzr\n\tdsb ish\n\tisb"
                      : : "r"(b + 0x90) : "memory");
-    CHECK("cache maintenance at EL1: no exception", nev, 0);
+    CHECK("cache maintenance at EL1: no exception", exc_count, 0);
     CHECK("cache maintenance: memory unchanged", buf[0x90], 0x5a);
     mmu_off();
 
     /* EL0, MMU off: DZE 0 traps DC ZVA and DCZID.DZP reads 1. */
     SYSREG_WR(sctlr_el1, sctlr & ~(SCTLR_DZE | SCTLR_UCI));
-    reset_events();
+    exc_events_reset();
     el0_run((uint64_t)e_zva, b + 0x80);
-    CHECK("EL0 DZE 0: trap then SVC", nev, 2);
-    CHECK("EL0 DZE 0: DCZID_EL0.DZP", ev[1].x2, 0x14);
+    CHECK("EL0 DZE 0: trap then SVC", exc_count, 2);
+    CHECK("EL0 DZE 0: DCZID_EL0.DZP", exc_events[1].x[2], 0x14);
     /* ISS: Op0 1, Op2 1, Op1 3, CRn 7, Rt 1, CRm 4, write. */
-    CHECK("EL0 DC ZVA trap ESR", ev[0].esr, 0x62000000u | 1u << 20 | 1u << 17 | 3u << 14 |
+    CHECK("EL0 DC ZVA trap ESR", exc_events[0].esr, 0x62000000u | 1u << 20 | 1u << 17 | 3u << 14 |
           7u << 10 | 1u << 5 | 4u << 1);
-    CHECK("EL0 DC ZVA trap ELR", ev[0].elr, (uint64_t)e_zva + 4);
+    CHECK("EL0 DC ZVA trap ELR", exc_events[0].elr, (uint64_t)e_zva + 4);
 
-    reset_events();
+    exc_events_reset();
     el0_run((uint64_t)e_cache, b + 0x80);
-    CHECK("EL0 UCI 0: four traps then SVC", nev, 5);
-    CHECK("EL0 DC CVAC trap", ev[0].esr, 0x62000000u | 1u << 20 | 1u << 17 | 3u << 14 |
+    CHECK("EL0 UCI 0: four traps then SVC", exc_count, 5);
+    CHECK("EL0 DC CVAC trap", exc_events[0].esr, 0x62000000u | 1u << 20 | 1u << 17 | 3u << 14 |
           7u << 10 | 1u << 5 | 10u << 1);
-    CHECK("EL0 DC CVAU trap", ev[1].esr, 0x62000000u | 1u << 20 | 1u << 17 | 3u << 14 |
+    CHECK("EL0 DC CVAU trap", exc_events[1].esr, 0x62000000u | 1u << 20 | 1u << 17 | 3u << 14 |
           7u << 10 | 1u << 5 | 11u << 1);
-    CHECK("EL0 DC CIVAC trap", ev[2].esr, 0x62000000u | 1u << 20 | 1u << 17 | 3u << 14 |
+    CHECK("EL0 DC CIVAC trap", exc_events[2].esr, 0x62000000u | 1u << 20 | 1u << 17 | 3u << 14 |
           7u << 10 | 1u << 5 | 14u << 1);
-    CHECK("EL0 IC IVAU trap", ev[3].esr, 0x62000000u | 1u << 20 | 1u << 17 | 3u << 14 |
+    CHECK("EL0 IC IVAU trap", exc_events[3].esr, 0x62000000u | 1u << 20 | 1u << 17 | 3u << 14 |
           7u << 10 | 1u << 5 | 5u << 1);
 
     SYSREG_WR(sctlr_el1, sctlr | SCTLR_UCI);
-    reset_events();
+    exc_events_reset();
     el0_run((uint64_t)e_cache, b + 0x80);
-    CHECK("EL0 UCI 1: only the SVC", nev, 1);
-    reset_events();
+    CHECK("EL0 UCI 1: only the SVC", exc_count, 1);
+    exc_events_reset();
     el0_run((uint64_t)e_cache_el1only, b + 0x80);
-    CHECK("EL0 EL1-only cache ops: four UNDEF then SVC", nev, 5);
+    CHECK("EL0 EL1-only cache ops: four UNDEF then SVC", exc_count, 5);
     for (int i = 0; i < 4; i++)
-        CHECK("EL0 EL1-only cache op UNDEFINED", ev[i].esr, 0x02000000);
+        CHECK("EL0 EL1-only cache op UNDEFINED", exc_events[i].esr, 0x02000000);
     SYSREG_WR(sctlr_el1, sctlr);
 }
 

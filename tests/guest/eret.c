@@ -23,42 +23,18 @@
  *    with nTWI = 0 (EC 0x01); BRK (EC 0x3c);
  *  - at EL1: MSR MIDR_EL1 and MRS OSLAR_EL1 are UNDEFINED, an unallocated
  *    ID register reads as zero. */
-#include "guest.h"
+#include "exc_log.h"
+#include "../lib/gicv2_regs.h"
 
 #define GICD 0x08000000UL
 #define GICC 0x08010000UL
-#define GICD_SGIR 0xf00
-#define GICD_ISPENDR 0x200
-#define GICC_IAR 0x0c
-#define GICC_EOIR 0x10
-#define SGI_SELF (2u << 24)
 
 #define SCTLR_UMA (1ull << 9)
 #define SCTLR_UCT (1ull << 15)
 #define SCTLR_NTWI (1ull << 16)
 
-#define SYSREG_RD(name) ({ uint64_t v_; __asm__ volatile("mrs %0, " #name : "=r"(v_)); v_; })
-#define SYSREG_WR(name, v) __asm__ volatile("msr " #name ", %0\n\tisb" : : "r"((uint64_t)(v)) : "memory")
-
 static inline uint32_t rd(uint64_t a) { return *(volatile uint32_t *)a; }
 static inline void wr(uint64_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
-
-#define MAX_EVENTS 16
-struct event {
-    int vector;
-    uint64_t esr, elr, spsr, daif;
-    uint64_t x[6];
-    uint32_t iar;
-};
-static volatile struct event ev[MAX_EVENTS];
-static volatile int nev;
-
-static void reset_events(void)
-{
-    nev = 0;
-    for (int i = 0; i < MAX_EVENTS; i++)
-        ev[i].vector = -1;
-}
 
 extern char eret_back[];
 
@@ -68,18 +44,10 @@ extern char eret_back[];
  * synchronous steps over the instruction. */
 static void handler(struct exc_frame *f, int vector)
 {
-    int i = nev < MAX_EVENTS ? nev : MAX_EVENTS - 1;
-    nev++;
-    ev[i].vector = vector;
-    ev[i].esr = f->esr;
-    ev[i].elr = f->elr;
-    ev[i].spsr = f->spsr;
-    ev[i].daif = SYSREG_RD(daif);
-    for (int r = 0; r < 6; r++)
-        ev[i].x[r] = f->x[r];
+    volatile struct exc_event *e = exc_event_record(f, vector);
     if ((vector & 3) == 1) {
-        ev[i].iar = rd(GICC + GICC_IAR);
-        wr(GICC + GICC_EOIR, ev[i].iar);
+        e->iar = rd(GICC + GICC_IAR);
+        wr(GICC + GICC_EOIR, e->iar);
         return;
     }
     unsigned ec = (unsigned)(f->esr >> 26);
@@ -191,42 +159,42 @@ static uint64_t el0_stack[32] __attribute__((aligned(16)));
 static void check_levels(void)
 {
     /* EL1h -> EL0t. */
-    reset_events();
+    exc_events_reset();
     eret_to((uint64_t)s_info, 0x3c0 | 0x90000000u, SP0, 0);
-    CHECK("EL0: two SVCs", nev, 2);
-    CHECK("EL0: SVC vector (lower EL, AArch64)", ev[0].vector, 8);
-    CHECK("EL0: SVC ESR", ev[0].esr, 0x56000001);
-    CHECK("EL0: SVC ELR", ev[0].elr, (uint64_t)s_info_svc + 4);
-    CHECK("EL0: SPSR (EL0t, NZCV, DAIF)", ev[0].spsr, 0x900003c0);
-    CHECK("EL0: SP is SP_EL0", ev[0].x[3], SP0);
-    CHECK("EL0: NZCV from SPSR", ev[0].x[4], 0x90000000);
-    CHECK("exception entry masks DAIF", ev[0].daif, 0x3c0);
+    CHECK("EL0: two SVCs", exc_count, 2);
+    CHECK("EL0: SVC vector (lower EL, AArch64)", exc_events[0].vector, 8);
+    CHECK("EL0: SVC ESR", exc_events[0].esr, 0x56000001);
+    CHECK("EL0: SVC ELR", exc_events[0].elr, (uint64_t)s_info_svc + 4);
+    CHECK("EL0: SPSR (EL0t, NZCV, DAIF)", exc_events[0].spsr, 0x900003c0);
+    CHECK("EL0: SP is SP_EL0", exc_events[0].x[3], SP0);
+    CHECK("EL0: NZCV from SPSR", exc_events[0].x[4], 0x90000000);
+    CHECK("exception entry masks DAIF", exc_events[0].daif, 0x3c0);
 
     /* EL1h -> EL1t: SP_EL0, vector 0. */
-    reset_events();
+    exc_events_reset();
     eret_to((uint64_t)s_info, 0x3c4 | 0x40000000u, SP0 - 64, 1);
-    CHECK("EL1t: SVC vector (current EL, SP_EL0)", ev[0].vector, 0);
-    CHECK("EL1t: SVC ESR", ev[0].esr, 0x56000001);
-    CHECK("EL1t: SPSR", ev[0].spsr, 0x400003c4);
-    CHECK("EL1t: CurrentEL", ev[0].x[2], 4);
-    CHECK("EL1t: SP is SP_EL0", ev[0].x[3], SP0 - 64);
-    CHECK("EL1t: NZCV", ev[0].x[4], 0x40000000);
+    CHECK("EL1t: SVC vector (current EL, SP_EL0)", exc_events[0].vector, 0);
+    CHECK("EL1t: SVC ESR", exc_events[0].esr, 0x56000001);
+    CHECK("EL1t: SPSR", exc_events[0].spsr, 0x400003c4);
+    CHECK("EL1t: CurrentEL", exc_events[0].x[2], 4);
+    CHECK("EL1t: SP is SP_EL0", exc_events[0].x[3], SP0 - 64);
+    CHECK("EL1t: NZCV", exc_events[0].x[4], 0x40000000);
 
     /* EL1h -> EL1h with DAIF partly open. */
-    reset_events();
+    exc_events_reset();
     uint64_t sp1;
     __asm__ volatile("mov %0, sp" : "=r"(sp1));
     eret_to((uint64_t)s_info, 0x345 | 0x20000000u, SP0, 1);
-    CHECK("EL1h: SVC vector (current EL, SP_ELx)", ev[0].vector, 4);
-    CHECK("EL1h: SPSR", ev[0].spsr, 0x20000345);
-    CHECK("EL1h: CurrentEL", ev[0].x[2], 4);
-    CHECK("EL1h: SP is SP_EL1", ev[0].x[3], sp1);
+    CHECK("EL1h: SVC vector (current EL, SP_ELx)", exc_events[0].vector, 4);
+    CHECK("EL1h: SPSR", exc_events[0].spsr, 0x20000345);
+    CHECK("EL1h: CurrentEL", exc_events[0].x[2], 4);
+    CHECK("EL1h: SP is SP_EL1", exc_events[0].x[3], sp1);
     CHECK("SP_EL0 kept", SYSREG_RD(sp_el0), SP0);
 }
 
 static void check_spsel(void)
 {
-    reset_events();
+    exc_events_reset();
     static uint64_t out[4];
     register uint64_t x0 __asm__("x0") = SP0 - 32;
     register uint64_t x1 __asm__("x1") = (uint64_t)out;
@@ -239,11 +207,11 @@ static void check_spsel(void)
     CHECK("SPSel reads 0", out[1], 0);
     CHECK("SPSel 1: SP_EL1 back", out[2], 0);
     CHECK("MRS SP_EL0 with SPSel 0 skipped", out[3], 0x5555);
-    CHECK("SPSel: two exceptions", nev, 2);
-    CHECK("MRS SP_EL0 with SPSel 0 UNDEFINED", ev[0].esr, 0x02000000);
-    CHECK("MRS SP_EL0 UNDEF taken from EL1t", ev[0].vector, 0);
-    CHECK("SVC from EL1t vector", ev[1].vector, 0);
-    CHECK("SVC from EL1t SPSR.M", ev[1].spsr & 0xf, 4);
+    CHECK("SPSel: two exceptions", exc_count, 2);
+    CHECK("MRS SP_EL0 with SPSel 0 UNDEFINED", exc_events[0].esr, 0x02000000);
+    CHECK("MRS SP_EL0 UNDEF taken from EL1t", exc_events[0].vector, 0);
+    CHECK("SVC from EL1t vector", exc_events[1].vector, 0);
+    CHECK("SVC from EL1t SPSR.M", exc_events[1].spsr & 0xf, 4);
     CHECK("SPSel reads 1 again", SYSREG_RD(spsel), 1);
 }
 
@@ -258,54 +226,54 @@ static void check_daif(void)
     wr(GICC + 0x000, 1);     /* GICC_CTLR */
     wr(GICC + 0x004, 0xf0);  /* GICC_PMR */
 
-    reset_events();
+    exc_events_reset();
     sgi(1);
     CHECK("SGI pending", rd(GICD + GICD_ISPENDR) & 2, 2);
     CHECK("ISR_EL1.I while masked", SYSREG_RD(isr_el1), 0x80);
     __asm__ volatile("isb\n\tnop\n\tnop" ::: "memory");
-    CHECK("masked: not taken", nev, 0);
+    CHECK("masked: not taken", exc_count, 0);
     __asm__ volatile("msr daifset, #0xf\n\tmsr daifclr, #1\n\tisb\n\tnop\n\tmsr daifset, #1" ::: "memory");
-    CHECK("FIQ unmasked only: not taken", nev, 0);
+    CHECK("FIQ unmasked only: not taken", exc_count, 0);
     __asm__ volatile("msr daifclr, #2\n\tisb\n\tnop\n\tmsr daifset, #2" ::: "memory");
-    CHECK("DAIFClr: taken once", nev, 1);
-    CHECK("DAIFClr: IRQ vector (current EL, SP_ELx)", ev[0].vector, 5);
-    CHECK("DAIFClr: IAR", ev[0].iar, 1);
-    CHECK("IRQ: SPSR.I clear", ev[0].spsr & 0x3cf, 0x345);
-    CHECK("IRQ entry masks DAIF", ev[0].daif, 0x3c0);
+    CHECK("DAIFClr: taken once", exc_count, 1);
+    CHECK("DAIFClr: IRQ vector (current EL, SP_ELx)", exc_events[0].vector, 5);
+    CHECK("DAIFClr: IAR", exc_events[0].iar, 1);
+    CHECK("IRQ: SPSR.I clear", exc_events[0].spsr & 0x3cf, 0x345);
+    CHECK("IRQ entry masks DAIF", exc_events[0].daif, 0x3c0);
     CHECK("DAIF after", SYSREG_RD(daif), 0x3c0);
 
-    reset_events();
+    exc_events_reset();
     sgi(2);
     __asm__ volatile("msr daif, %0\n\tisb\n\tnop\n\tmsr daifset, #2" : : "r"(0x340ull) : "memory");
-    CHECK("MSR DAIF: taken", nev, 1);
-    CHECK("MSR DAIF: IAR", ev[0].iar, 2);
+    CHECK("MSR DAIF: taken", exc_count, 1);
+    CHECK("MSR DAIF: IAR", exc_events[0].iar, 2);
 
     /* ERET opens PSTATE.I at the target level. */
-    reset_events();
+    exc_events_reset();
     sgi(3);
     eret_to((uint64_t)s_irq_wait, 0x345, SP0, 1);
-    CHECK("ERET to EL1h, I clear: IRQ vector 5", ev[0].vector, 5);
-    CHECK("ERET to EL1h: IAR", ev[0].iar, 3);
-    CHECK("ERET to EL1h: ELR in the target code", ev[0].elr - (uint64_t)s_irq_wait < 16, 1);
-    reset_events();
+    CHECK("ERET to EL1h, I clear: IRQ vector 5", exc_events[0].vector, 5);
+    CHECK("ERET to EL1h: IAR", exc_events[0].iar, 3);
+    CHECK("ERET to EL1h: ELR in the target code", exc_events[0].elr - (uint64_t)s_irq_wait < 16, 1);
+    exc_events_reset();
     sgi(4);
     eret_to((uint64_t)s_irq_wait, 0x344, SP0, 1);
-    CHECK("ERET to EL1t: IRQ vector 1", ev[0].vector, 1);
-    CHECK("ERET to EL1t: IAR", ev[0].iar, 4);
-    reset_events();
+    CHECK("ERET to EL1t: IRQ vector 1", exc_events[0].vector, 1);
+    CHECK("ERET to EL1t: IAR", exc_events[0].iar, 4);
+    exc_events_reset();
     sgi(5);
     eret_to((uint64_t)s_irq_wait, 0x340, SP0, 0);
-    CHECK("ERET to EL0: IRQ vector 9", ev[0].vector, 9);
-    CHECK("ERET to EL0: IAR", ev[0].iar, 5);
-    CHECK("ERET to EL0: SPSR", ev[0].spsr & 0x3cf, 0x340);
-    CHECK("ERET to EL0: then the SVC", ev[1].vector, 8);
-    reset_events();
+    CHECK("ERET to EL0: IRQ vector 9", exc_events[0].vector, 9);
+    CHECK("ERET to EL0: IAR", exc_events[0].iar, 5);
+    CHECK("ERET to EL0: SPSR", exc_events[0].spsr & 0x3cf, 0x340);
+    CHECK("ERET to EL0: then the SVC", exc_events[1].vector, 8);
+    exc_events_reset();
     sgi(6);
     eret_to((uint64_t)s_irq_wait, 0x3c0, SP0, 0);
-    CHECK("ERET to EL0 with I set: only the SVC", nev, 1);
-    CHECK("ERET to EL0 with I set: SVC vector", ev[0].vector, 8);
+    CHECK("ERET to EL0 with I set: only the SVC", exc_count, 1);
+    CHECK("ERET to EL0 with I set: SVC vector", exc_events[0].vector, 8);
     __asm__ volatile("msr daifclr, #2\n\tisb\n\tnop\n\tmsr daifset, #2" ::: "memory");
-    CHECK("SGI 6 taken once unmasked", ev[1].iar, 6);
+    CHECK("SGI 6 taken once unmasked", exc_events[1].iar, 6);
     CHECK("nothing pending after", rd(GICD + GICD_ISPENDR) & 0xffff, 0);
 }
 
@@ -313,18 +281,18 @@ static void check_illegal_return(void)
 {
     static const uint64_t modes[] = { 0x9, 0xd, 0x1 };
     for (unsigned i = 0; i < 3; i++) {
-        reset_events();
+        exc_events_reset();
         uint64_t spsr = 0x60000000u | 0x280 | modes[i];
         eret_to((uint64_t)s_illegal_target, spsr, SP0, 0);
-        CHECK("illegal return: one exception then SVC", nev, 2);
-        CHECK("illegal return: vector (EL1h kept)", ev[0].vector, 4);
-        CHECK("illegal return: ESR (EC 0x0e, IL)", ev[0].esr, 0x3a000000);
-        CHECK("illegal return: ELR = target", ev[0].elr, (uint64_t)s_illegal_target);
-        CHECK("illegal return: SPSR IL, EL1h, NZCV and DAIF restored", ev[0].spsr,
+        CHECK("illegal return: one exception then SVC", exc_count, 2);
+        CHECK("illegal return: vector (EL1h kept)", exc_events[0].vector, 4);
+        CHECK("illegal return: ESR (EC 0x0e, IL)", exc_events[0].esr, 0x3a000000);
+        CHECK("illegal return: ELR = target", exc_events[0].elr, (uint64_t)s_illegal_target);
+        CHECK("illegal return: SPSR IL, EL1h, NZCV and DAIF restored", exc_events[0].spsr,
               0x60000000u | (1u << 20) | 0x280 | 0x5);
-        CHECK("then the target runs at EL1", ev[1].x[2], 4);
-        CHECK("target NZCV", ev[1].x[3], 0x60000000);
-        CHECK("target DAIF (from the SPSR)", ev[1].x[4], 0x280);
+        CHECK("then the target runs at EL1", exc_events[1].x[2], 4);
+        CHECK("target NZCV", exc_events[1].x[3], 0x60000000);
+        CHECK("target DAIF (from the SPSR)", exc_events[1].x[4], 0x280);
     }
 }
 
@@ -333,71 +301,71 @@ static void check_illegal_return(void)
  * exception, from EL1h or from EL0. */
 static void check_il_in_spsr(void)
 {
-    reset_events();
+    exc_events_reset();
     eret_to((uint64_t)s_illegal_target, 0x3c5 | 1u << 20, SP0, 0);
-    CHECK("SPSR.IL to EL1h: exception then SVC", nev, 2);
-    CHECK("SPSR.IL to EL1h: ESR", ev[0].esr, 0x3a000000);
-    CHECK("SPSR.IL to EL1h: vector", ev[0].vector, 4);
-    CHECK("SPSR.IL to EL1h: ELR", ev[0].elr, (uint64_t)s_illegal_target);
-    CHECK("SPSR.IL to EL1h: SPSR", ev[0].spsr, 0x3c5 | 1u << 20);
+    CHECK("SPSR.IL to EL1h: exception then SVC", exc_count, 2);
+    CHECK("SPSR.IL to EL1h: ESR", exc_events[0].esr, 0x3a000000);
+    CHECK("SPSR.IL to EL1h: vector", exc_events[0].vector, 4);
+    CHECK("SPSR.IL to EL1h: ELR", exc_events[0].elr, (uint64_t)s_illegal_target);
+    CHECK("SPSR.IL to EL1h: SPSR", exc_events[0].spsr, 0x3c5 | 1u << 20);
 
-    reset_events();
+    exc_events_reset();
     eret_to((uint64_t)s_info, 0x3c0 | 1u << 20, SP0, 0);
-    CHECK("SPSR.IL to EL0: exception, then SVCs", nev, 3);
-    CHECK("SPSR.IL to EL0: ESR", ev[0].esr, 0x3a000000);
-    CHECK("SPSR.IL to EL0: vector (lower EL)", ev[0].vector, 8);
-    CHECK("SPSR.IL to EL0: ELR", ev[0].elr, (uint64_t)s_info);
-    CHECK("SPSR.IL to EL0: SPSR", ev[0].spsr, 0x3c0 | 1u << 20);
-    CHECK("SPSR.IL to EL0: then EL0 runs", ev[1].esr, 0x56000001);
-    CHECK("SPSR.IL to EL0: SPSR.IL clear after", ev[1].spsr, 0x3c0);
+    CHECK("SPSR.IL to EL0: exception, then SVCs", exc_count, 3);
+    CHECK("SPSR.IL to EL0: ESR", exc_events[0].esr, 0x3a000000);
+    CHECK("SPSR.IL to EL0: vector (lower EL)", exc_events[0].vector, 8);
+    CHECK("SPSR.IL to EL0: ELR", exc_events[0].elr, (uint64_t)s_info);
+    CHECK("SPSR.IL to EL0: SPSR", exc_events[0].spsr, 0x3c0 | 1u << 20);
+    CHECK("SPSR.IL to EL0: then EL0 runs", exc_events[1].esr, 0x56000001);
+    CHECK("SPSR.IL to EL0: SPSR.IL clear after", exc_events[1].spsr, 0x3c0);
 }
 
 static void check_el0_traps(void)
 {
     uint64_t sctlr = SYSREG_RD(sctlr_el1);
-    reset_events();
+    exc_events_reset();
     eret_to((uint64_t)s_el0_undef, 0x3c0, SP0, 0);
-    CHECK("EL0 UNDEF: 9 + SVC", nev, 10);
+    CHECK("EL0 UNDEF: 9 + SVC", exc_count, 10);
     for (int i = 0; i < 9; i++) {
-        CHECK("EL0 UNDEF: ESR EC 0", ev[i].esr, 0x02000000);
-        CHECK("EL0 UNDEF: ELR", ev[i].elr, (uint64_t)s_el0_undef + 4 * (unsigned)i);
-        CHECK("EL0 UNDEF: vector", ev[i].vector, 8);
+        CHECK("EL0 UNDEF: ESR EC 0", exc_events[i].esr, 0x02000000);
+        CHECK("EL0 UNDEF: ELR", exc_events[i].elr, (uint64_t)s_el0_undef + 4 * (unsigned)i);
+        CHECK("EL0 UNDEF: vector", exc_events[i].vector, 8);
     }
 
     SYSREG_WR(sctlr_el1, sctlr & ~(SCTLR_UMA | SCTLR_UCT));
-    reset_events();
+    exc_events_reset();
     eret_to((uint64_t)s_el0_traps, 0x3c0, SP0, 0);
-    CHECK("EL0 traps: 3 + SVC", nev, 4);
+    CHECK("EL0 traps: 3 + SVC", exc_count, 4);
     /* ISS: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5],
      * CRm [4:1], Direction [0] (1 = read). */
     /* Op1/Op2 not compared for MSR DAIFSet: QEMU 7.2 reports them swapped
      * (the Arm ARM: Op2 = 6, Op1 = 3). */
-    CHECK("MSR DAIFSet at EL0 (UMA 0): EC 0x18", ev[0].esr & ~(0x3fu << 14),
+    CHECK("MSR DAIFSet at EL0 (UMA 0): EC 0x18", exc_events[0].esr & ~(0x3fu << 14),
           0x62000000u | 4u << 10 | 31u << 5 | 2u << 1);
-    CHECK("MRS DAIF at EL0 (UMA 0): EC 0x18", ev[1].esr, 0x62000000u | 3u << 20 | 1u << 17 |
+    CHECK("MRS DAIF at EL0 (UMA 0): EC 0x18", exc_events[1].esr, 0x62000000u | 3u << 20 | 1u << 17 |
           3u << 14 | 4u << 10 | 2u << 5 | 2u << 1 | 1);
-    CHECK("MRS CTR_EL0 at EL0 (UCT 0): EC 0x18", ev[2].esr, 0x62000000u | 3u << 20 | 1u << 17 |
-          3u << 14 | 0u << 10 | 3u << 5 | 0u << 1 | 1);
+    CHECK("MRS CTR_EL0 at EL0 (UCT 0): EC 0x18", exc_events[2].esr,
+          0x62000000u | 3u << 20 | 1u << 17 | 3u << 14 | 0u << 10 | 3u << 5 | 0u << 1 | 1);
 
     /* WFI at EL0 with SCTLR_EL1.nTWI = 0 and nothing pending traps: EC 1,
      * CV 1, COND 0xe; BRK from EL0: EC 0x3c, ELR = the BRK. */
     SYSREG_WR(sctlr_el1, sctlr & ~SCTLR_NTWI);
-    reset_events();
+    exc_events_reset();
     eret_to((uint64_t)s_el0_wfi, 0x3c0, SP0, 0);
-    CHECK("EL0 WFI, BRK: two exceptions and SVC", nev, 3);
-    CHECK("EL0 WFI trapped by nTWI = 0", ev[0].esr, 0x07e00000);
-    CHECK("EL0 WFI trap ELR", ev[0].elr, (uint64_t)s_el0_wfi);
-    CHECK("EL0 BRK ESR", ev[1].esr, 0xf2000005);
-    CHECK("EL0 BRK vector", ev[1].vector, 8);
-    CHECK("EL0 BRK ELR", ev[1].elr, (uint64_t)s_el0_wfi + 4);
+    CHECK("EL0 WFI, BRK: two exceptions and SVC", exc_count, 3);
+    CHECK("EL0 WFI trapped by nTWI = 0", exc_events[0].esr, 0x07e00000);
+    CHECK("EL0 WFI trap ELR", exc_events[0].elr, (uint64_t)s_el0_wfi);
+    CHECK("EL0 BRK ESR", exc_events[1].esr, 0xf2000005);
+    CHECK("EL0 BRK vector", exc_events[1].vector, 8);
+    CHECK("EL0 BRK ELR", exc_events[1].elr, (uint64_t)s_el0_wfi + 4);
 
     SYSREG_WR(sctlr_el1, sctlr | SCTLR_UMA | SCTLR_UCT);
-    reset_events();
+    exc_events_reset();
     eret_to((uint64_t)s_el0_allowed, 0x300 | 0x80000000u, SP0, 0);
-    CHECK("EL0 with UMA and UCT: only the SVC", nev, 1);
-    CHECK("EL0 reads DAIF", ev[0].x[2], 0x300);
-    CHECK("EL0 reads CTR_EL0", ev[0].x[3], SYSREG_RD(ctr_el0));
-    CHECK("EL0 reads NZCV", ev[0].x[4], 0x80000000);
+    CHECK("EL0 with UMA and UCT: only the SVC", exc_count, 1);
+    CHECK("EL0 reads DAIF", exc_events[0].x[2], 0x300);
+    CHECK("EL0 reads CTR_EL0", exc_events[0].x[3], SYSREG_RD(ctr_el0));
+    CHECK("EL0 reads NZCV", exc_events[0].x[4], 0x80000000);
     SYSREG_WR(sctlr_el1, sctlr);
 }
 
@@ -406,16 +374,16 @@ static void check_el0_traps(void)
 static void check_el1_sysregs(void)
 {
     uint64_t v = 0x1234;
-    reset_events();
+    exc_events_reset();
     __asm__ volatile("msr s3_0_c0_c0_0, %0" : : "r"(v) : "memory");      /* MIDR_EL1 */
     __asm__ volatile("mrs %0, s2_0_c1_c0_4" : "+r"(v) : : "memory");     /* OSLAR_EL1 */
-    CHECK("MSR MIDR_EL1, MRS OSLAR_EL1: two UNDEF", nev, 2);
-    CHECK("MSR MIDR_EL1 UNDEFINED", ev[0].esr, 0x02000000);
-    CHECK("MRS OSLAR_EL1 UNDEFINED", ev[1].esr, 0x02000000);
+    CHECK("MSR MIDR_EL1, MRS OSLAR_EL1: two UNDEF", exc_count, 2);
+    CHECK("MSR MIDR_EL1 UNDEFINED", exc_events[0].esr, 0x02000000);
+    CHECK("MRS OSLAR_EL1 UNDEFINED", exc_events[1].esr, 0x02000000);
     CHECK("MRS OSLAR_EL1 left Xt alone", v, 0x1234);
     __asm__ volatile("mrs %0, s3_0_c0_c3_7" : "=r"(v) : : "memory");
     CHECK("unallocated ID register reads 0", v, 0);
-    CHECK("and does not trap", nev, 2);
+    CHECK("and does not trap", exc_count, 2);
 }
 
 int main(void)

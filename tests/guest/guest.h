@@ -49,6 +49,11 @@ struct exc_frame {
  * and ends the program with status 98. */
 extern void (*guest_exc_hook)(struct exc_frame *f, int vector);
 
+/* Read or write a system register by name; a write is followed by an ISB so
+ * that it takes effect before the next instruction. */
+#define SYSREG_RD(name) ({ uint64_t v_; __asm__ volatile("mrs %0, " #name : "=r"(v_)); v_; })
+#define SYSREG_WR(name, v) __asm__ volatile("msr " #name ", %0\n\tisb" : : "r"((uint64_t)(v)) : "memory")
+
 /* NZCV as MRS NZCV gives it: N = bit 31, Z = 30, C = 29, V = 28. */
 #define FLAG_N (1u << 31)
 #define FLAG_Z (1u << 30)

@@ -8,7 +8,7 @@ GUEST_CFLAGS := -O2 -g -ffreestanding -nostdlib -static -mgeneral-regs-only \
 GUEST_LDFLAGS := -nostdlib -static -Wl,--build-id=none,--no-warn-rwx-segments -T tests/guest/guest.ld
 GUEST_DIR    := $(BUILD)/tests/guest
 GUEST_COMMON := tests/guest/start.S tests/guest/lib.c
-GUEST_HDRS   := $(wildcard tests/guest/*.h) tests/guest/guest.ld tests/guest/guest.mk
+GUEST_HDRS   := $(wildcard tests/guest/*.h tests/lib/*.h) tests/guest/guest.ld tests/guest/guest.mk
 GUEST_NAMES  := $(sort $(basename $(notdir $(filter-out tests/guest/lib.c tests/guest/demo.c,\
                   $(wildcard tests/guest/*.c)))))
 GUEST_ELFS   := $(GUEST_NAMES:%=$(GUEST_DIR)/%.elf)

@@ -122,9 +122,6 @@
 #define FSC_AF(l) (0x08u + (l))
 #define FSC_PERM(l) (0x0cu + (l))
 
-#define SYSREG_RD(name) ({ uint64_t v_; __asm__ volatile("mrs %0, " #name : "=r"(v_)); v_; })
-#define SYSREG_WR(name, v) __asm__ volatile("msr " #name ", %0\n\tisb" : : "r"((uint64_t)(v)) : "memory")
-
 /* ---- building tables ---- */
 
 struct space {

@@ -11,15 +11,10 @@
  *  - CNTKCTL_EL1 EL0 controls: EL0 reads of CNTVCT/CNTV_CTL trap with
  *    EC 0x18 unless EL0VCTEN/EL0VTEN. */
 #include "guest.h"
+#include "../lib/gicv2_regs.h"
 
 #define GICD 0x08000000UL
 #define GICC 0x08010000UL
-#define GICD_ISENABLER 0x100
-#define GICD_ICENABLER 0x180
-#define GICD_ISPENDR 0x200
-#define GICD_ICPENDR 0x280
-#define GICC_IAR 0x0c
-#define GICC_EOIR 0x10
 
 #define VTIMER_ID 27
 #define PTIMER_ID 30
@@ -31,8 +26,10 @@
 static inline uint32_t rd(uint64_t a) { return *(volatile uint32_t *)a; }
 static inline void wr(uint64_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
 
+/* Here every read starts with an ISB, so that a counter or timer register
+ * is read only after the instructions before it (guest.h's does not). */
+#undef SYSREG_RD
 #define SYSREG_RD(name) ({ uint64_t v_; __asm__ volatile("isb\n\tmrs %0, " #name : "=r"(v_)); v_; })
-#define SYSREG_WR(name, v) __asm__ volatile("msr " #name ", %0\n\tisb" : : "r"((uint64_t)(v)) : "memory")
 
 /* Volatile: the handler changes it behind the compiler's back. */
 static volatile struct {
@@ -128,9 +125,9 @@ static void wait_irq(uint64_t limit)
 
 static void check_interrupt(void)
 {
-    wr(GICD + 0x000, 1);                         /* GICD_CTLR */
-    wr(GICC + 0x000, 1);                         /* GICC_CTLR */
-    wr(GICC + 0x004, 0xf0);                      /* GICC_PMR */
+    wr(GICD + GICD_CTLR, 1);
+    wr(GICC + GICC_CTLR, 1);
+    wr(GICC + GICC_PMR, 0xf0);
     wr(GICD + GICD_ISENABLER, 1u << VTIMER_ID);
     seen.count = 0;
     SYSREG_WR(cntv_tval_el0, 62500);             /* 1 ms */

@@ -21,11 +21,8 @@
 #       QEMU's tree (tests/dtb's dtbcmp)
 # Ports are picked free at run time. Logs: $BUILD/net/logs/.
 set -u
-BUILD=${BUILD:-build}
-ARMVIRT=${ARMVIRT:-$BUILD/armvirt}
-QEMU=${QEMU:-qemu-system-aarch64}
-CACHE=${GUEST_CACHE:-build/guest-cache}
-KERNEL=$CACHE/cloud-arm64/vmlinuz
+# shellcheck source=tests/lib/suite.sh
+. "$(dirname "$0")/../lib/suite.sh"
 INITRD=$BUILD/net/initrd-net.gz
 LIMIT=${NET_TIMEOUT:-150}
 OPTS="-M virt -cpu cortex-a57 -m 512M -nographic"
@@ -43,20 +40,10 @@ cleanup() {
 trap cleanup EXIT
 
 # The device tree: the NICs' virtio-mmio nodes as QEMU lists them.
-CMP=$BUILD/tests/dtb/dtbcmp
 if [ -x "$CMP" ]; then
-    dargs="-M virt -cpu cortex-a57 -m 512M -netdev user,id=n0 -device virtio-net-device,netdev=n0
-        -device virtio-rng-device -netdev user,id=n1 -device virtio-net-device,netdev=n1,mac=02:00:00:00:00:01"
-    # shellcheck disable=SC2086
-    if ! "$QEMU" -display none $dargs -machine "dumpdtb=$tmp/q.dtb" >"$tmp/q.log" 2>&1; then
-        echo "FAIL net/dtb: qemu failed: $(head -c 200 "$tmp/q.log")"
-    elif ! "$ARMVIRT" $dargs -machine "dumpdtb=$tmp/a.dtb" >"$tmp/a.log" 2>&1; then
-        echo "FAIL net/dtb: armvirt failed: $(head -c 200 "$tmp/a.log")"
-    elif "$CMP" "$tmp/a.dtb" "$tmp/q.dtb" "$(dirname "$0")/../dtb/not-yet-modelled.txt" >"$tmp/diff" 2>&1; then
-        echo "PASS net/dtb"
-    else
-        echo "FAIL net/dtb: $(head -n 3 "$tmp/diff" | tr '\n' ';')"
-    fi
+    dtb_case net/dtb -M virt -cpu cortex-a57 -m 512M -netdev user,id=n0 \
+        -device virtio-net-device,netdev=n0 -device virtio-rng-device -netdev user,id=n1 \
+        -device virtio-net-device,netdev=n1,mac=02:00:00:00:00:01
 else
     echo "SKIP net/dtb: $CMP not built"
 fi
@@ -66,9 +53,6 @@ for f in "$KERNEL" "$INITRD" "$ARMVIRT"; do
 done
 command -v python3 >/dev/null 2>&1 || { echo "SKIP net: no python3 for the host side"; exit 0; }
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 # fetch URL: "SHA256 SIZE" of what the URL serves, or "failed".
 fetch() {
     python3 - "$1" <<'EOF' 2>/dev/null || echo failed
@@ -145,26 +129,13 @@ checks() {
     [ "$rc" = 0 ] || echo "exit: status $rc"
 }
 
-report() {
-    test=$1 qfail=$2 afail=$3
-    if [ -n "$qfail" ]; then
-        echo "FAIL $test: the test fails on qemu too: $(echo "$qfail" | head -n 1)"
-    elif [ -n "$afail" ]; then
-        echo "FAIL $test: $(echo "$afail" | tr '\n' ';')"
-    else
-        echo "PASS $test"
-    fi
-}
-
 for transport in legacy modern; do
     g=""
     [ $transport = modern ] && g="-global virtio-mmio.force-legacy=false"
-    for emu in qemu armvirt; do
+    for e in qemu armvirt; do
         port=$(free_port)
-        bin=$QEMU
-        [ $emu = armvirt ] && bin=$ARMVIRT
         # shellcheck disable=SC2086
-        boot "user-$transport-$emu" "$bin" "http://127.0.0.1:$port/data" \
+        boot "user-$transport-$e" "$(emu $e)" "http://127.0.0.1:$port/data" \
             "net.mode=user net.http=10.0.2.2:$http_port" $g \
             -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:8080" \
             -device virtio-net-device,netdev=n0

@@ -1,33 +1,17 @@
 /*
  * Fault injection (src/fault): rule syntax, the firing counters, and each
  * device hook. virtio-blk is driven through its virtio-mmio transport as a
- * driver would (tests/unit/test_virtio_driver.h); the expected statuses are
+ * driver would (tests/unit/test_blk_rig.h); the expected statuses are
  * the virtio 1.2 spec's (5.2.6: VIRTIO_BLK_S_OK 0, IOERR 1, UNSUPP 2), the
  * expected counts follow from each rule's after=/every=/count= as README
  * defines them.
  */
 #include "test.h"
-#include "test_virtio_driver.h"
+#include "test_blk_rig.h"
 
-#include <fcntl.h>
 #include <pthread.h>
-#include <unistd.h>
 
-#include "backend/block.h"
-#include "dev/virtio_blk.h"
 #include "fault/fault.h"
-
-#define T_IN 0
-#define T_OUT 1
-#define T_FLUSH 4
-#define S_OK 0
-#define S_IOERR 1
-#define S_UNSUPP 2
-
-#define IMG_SIZE (1u << 20)
-#define HDR_PA (BUF_PA)
-#define STATUS_PA (BUF_PA + 0x800)
-#define DATA_PA (BUF_PA + 0x1000)
 
 /* ---- rule syntax ---- */
 
@@ -116,51 +100,25 @@ TEST(fault, targets_must_exist)
 
 /* ---- virtio-blk through the transport ---- */
 
+/* A legacy disk (drive "hd0") with its fault point, started by the driver. */
 struct rig {
-    struct drv d;
-    char path[64];
-    int fd;
-    struct block_backend *bb;
-    struct virtio_blk *blk;
+    struct blk_rig b;
     struct fault_set *set;
 };
 
-static uint8_t pattern(uint64_t off)
-{
-    return (uint8_t)(off * 13 + (off >> 9));
-}
-
 static bool rig_up(struct rig *r)
 {
-    memset(r, 0, sizeof(*r));
-    strcpy(r->path, "/tmp/armvirt-fault-XXXXXX");
-    r->fd = mkstemp(r->path);
-    if (r->fd < 0)
-        return false;
-    uint8_t *img = malloc(IMG_SIZE);
-    for (uint32_t i = 0; i < IMG_SIZE; i++)
-        img[i] = pattern(i);
-    bool ok = write(r->fd, img, IMG_SIZE) == IMG_SIZE;
-    free(img);
-    if (!ok || block_open(r->path, false, &r->bb))
-        return false;
     r->set = fault_set_new();
-    drv_setup(&r->d, true);
-    r->blk = virtio_blk_create(&r->d.pm, r->bb, NULL);
-    virtio_blk_set_fault(r->blk, fault_point_add(r->set, FAULT_TARGET_DRIVE, "hd0", 47));
-    drv_attach(&r->d, virtio_blk_device(r->blk));
-    return drv_init(&r->d, 0, 16) & S_DRIVER_OK;
+    if (!blk_rig_up(&r->b, true, false, NULL))
+        return false;
+    virtio_blk_set_fault(r->b.blk, fault_point_add(r->set, FAULT_TARGET_DRIVE, "hd0", 47));
+    return drv_init(&r->b.d, 0, 16) & S_DRIVER_OK;
 }
 
 static void rig_down(struct rig *r)
 {
-    virtio_mmio_destroy(r->d.t);
-    virtio_blk_destroy(r->blk);
-    physmem_destroy(&r->d.pm);
+    blk_rig_down(&r->b);
     fault_set_free(r->set);
-    block_close(r->bb);
-    close(r->fd);
-    unlink(r->path);
 }
 
 static unsigned rule(struct rig *r, const char *text)
@@ -172,29 +130,13 @@ static unsigned rule(struct rig *r, const char *text)
     return id;
 }
 
-/* One request of `nsec` sectors (data in or out), waited for: the status. */
+/* One request of `nsec` sectors (data in or out), waited for: the status.
+ * The interrupt is acknowledged, as a driver would. */
 static int req(struct rig *r, uint32_t type, uint64_t sector, uint32_t nsec)
 {
-    struct drv *d = &r->d;
-    uint8_t hdr[16] = {0};
-    memcpy(hdr, &type, 4);
-    memcpy(hdr + 8, &sector, 8);
-    memcpy(drv_ptr(d, HDR_PA), hdr, 16);
-    *(uint8_t *)drv_ptr(d, STATUS_PA) = 0xee;
-    struct drv_buf b[3];
-    unsigned n = 0;
-    b[n++] = (struct drv_buf){HDR_PA, 16, 0};
-    if (nsec)
-        b[n++] = (struct drv_buf){DATA_PA, nsec * 512, type == T_IN ? VIRTQ_DESC_F_WRITE : 0};
-    b[n++] = (struct drv_buf){STATUS_PA, 1, VIRTQ_DESC_F_WRITE};
-    drv_add(d, b, n);
-    drv_kick(d);
-    if (!drv_wait(d, 1))
-        return -1;
-    uint32_t id, len;
-    drv_take(d, &id, &len);
-    drv_wr(d, R_ISR_ACK, 1);
-    return *(uint8_t *)drv_ptr(d, STATUS_PA);
+    int status = blk_do(&r->b.d, type, sector, DATA_PA, nsec * 512, type == T_IN, NULL);
+    drv_wr(&r->b.d, R_ISR_ACK, 1);
+    return status;
 }
 
 TEST(fault, blk_read_error_after_n)
@@ -211,10 +153,10 @@ TEST(fault, blk_read_error_after_n)
     /* The first two matching reads succeed, every later one fails. */
     ASSERT_EQ(req(&r, T_IN, 8, 1), S_OK);
     ASSERT_EQ(req(&r, T_IN, 15, 1), S_OK);
-    memset(drv_ptr(&r.d, DATA_PA), 0x5a, 4096);
+    memset(drv_ptr(&r.b.d, DATA_PA), 0x5a, 4096);
     ASSERT_EQ(req(&r, T_IN, 4, 8), S_IOERR);   /* 4-11 touches the range */
     /* A failed read leaves the buffer alone. */
-    ASSERT_EQ(((uint8_t *)drv_ptr(&r.d, DATA_PA))[0], 0x5a);
+    ASSERT_EQ(((uint8_t *)drv_ptr(&r.b.d, DATA_PA))[0], 0x5a);
     ASSERT_EQ(req(&r, T_IN, 12, 8), S_IOERR);
     ASSERT_EQ(req(&r, T_IN, 0, 8), S_OK);
     uint64_t seen, fired;
@@ -225,7 +167,7 @@ TEST(fault, blk_read_error_after_n)
     ASSERT_TRUE(fault_remove(r.set, id));
     ASSERT_EQ(req(&r, T_IN, 8, 2), S_OK);
     /* (sector 8 was overwritten above; sector 9 is the image's) */
-    ASSERT_EQ(((uint8_t *)drv_ptr(&r.d, DATA_PA))[512 + 5], pattern(9 * 512 + 5));
+    ASSERT_EQ(((uint8_t *)drv_ptr(&r.b.d, DATA_PA))[512 + 5], blk_pattern(9 * 512 + 5));
     rig_down(&r);
 }
 
@@ -257,12 +199,12 @@ TEST(fault, blk_failed_write_leaves_disk)
     struct rig r;
     ASSERT_TRUE(rig_up(&r));
     ASSERT_EQ(rule(&r, "drive=hd0,op=write,sectors=40-47"), 1);
-    memset(drv_ptr(&r.d, DATA_PA), 0xa5, 4096);
+    memset(drv_ptr(&r.b.d, DATA_PA), 0xa5, 4096);
     ASSERT_EQ(req(&r, T_OUT, 40, 8), S_IOERR);
     uint8_t b[4096];
-    ASSERT_EQ(pread(r.fd, b, sizeof(b), 40 * 512), (ssize_t)sizeof(b));
+    ASSERT_EQ(pread(r.b.fd, b, sizeof(b), 40 * 512), (ssize_t)sizeof(b));
     for (unsigned i = 0; i < sizeof(b); i++)
-        ASSERT_EQ(b[i], pattern(40 * 512 + i));
+        ASSERT_EQ(b[i], blk_pattern(40 * 512 + i));
     rig_down(&r);
 }
 
@@ -291,7 +233,7 @@ TEST(fault, blk_delay)
     ASSERT_EQ(fired, 1);
     /* The delayed read still returns the data. */
     ASSERT_EQ(req(&r, T_IN, 0, 1), S_OK);
-    ASSERT_EQ(((uint8_t *)drv_ptr(&r.d, DATA_PA))[3], pattern(3));
+    ASSERT_EQ(((uint8_t *)drv_ptr(&r.b.d, DATA_PA))[3], blk_pattern(3));
     /* delay and error together: a slow failure. */
     ASSERT_EQ(rule(&r, "drive=hd0,op=read,sectors=9,delay=100,error=eio"), 2);
     t0 = now_s();
@@ -306,7 +248,7 @@ TEST(fault, blk_torn_write)
     ASSERT_TRUE(rig_up(&r));
     /* The second write of more than 3 sectors touching 64-79 is torn. */
     ASSERT_EQ(rule(&r, "drive=hd0,sectors=64-79,torn-write=3,after=1"), 1);
-    uint8_t *data = drv_ptr(&r.d, DATA_PA);
+    uint8_t *data = drv_ptr(&r.b.d, DATA_PA);
     memset(data, 0x11, 8 * 512);
     ASSERT_EQ(req(&r, T_OUT, 64, 2), S_OK);   /* too short to tear: not counted */
     ASSERT_EQ(req(&r, T_OUT, 64, 8), S_OK);   /* first match: after=1 lets it through */
@@ -314,15 +256,15 @@ TEST(fault, blk_torn_write)
     ASSERT_EQ(req(&r, T_OUT, 70, 8), S_IOERR);
     /* 70-72 hold the new data, 73-77 what was there before. */
     uint8_t b[8 * 512];
-    ASSERT_EQ(pread(r.fd, b, sizeof(b), 70 * 512), (ssize_t)sizeof(b));
+    ASSERT_EQ(pread(r.b.fd, b, sizeof(b), 70 * 512), (ssize_t)sizeof(b));
     for (unsigned i = 0; i < 3 * 512; i++)
         ASSERT_EQ(b[i], 0x22);
     /* (64-71 were 0x11 before, so 73-77 still hold the image's pattern.) */
     for (unsigned i = 3 * 512; i < 8 * 512; i++)
-        ASSERT_EQ(b[i], pattern(70 * 512 + i));
+        ASSERT_EQ(b[i], blk_pattern(70 * 512 + i));
     /* count=1 by default: the next write goes through whole. */
     ASSERT_EQ(req(&r, T_OUT, 70, 8), S_OK);
-    ASSERT_EQ(pread(r.fd, b, sizeof(b), 70 * 512), (ssize_t)sizeof(b));
+    ASSERT_EQ(pread(r.b.fd, b, sizeof(b), 70 * 512), (ssize_t)sizeof(b));
     for (unsigned i = 0; i < sizeof(b); i++)
         ASSERT_EQ(b[i], 0x22);
     rig_down(&r);

@@ -8,22 +8,7 @@
  */
 #include "dev/gic.h"
 #include "test.h"
-
-#define GICD_CTLR 0x000
-#define GICD_IGROUPR 0x080
-#define GICD_ISENABLER 0x100
-#define GICD_ISPENDR 0x200
-#define GICD_ISACTIVER 0x300
-#define GICD_IPRIORITYR 0x400
-#define GICD_ICFGR 0xc00
-#define GICC_CTLR 0x00
-#define GICC_PMR 0x04
-#define GICC_BPR 0x08
-#define GICC_IAR 0x0c
-#define GICC_EOIR 0x10
-#define GICC_RPR 0x14
-#define GICC_ABPR 0x1c
-#define GICC_DIR 0x1000
+#include "../lib/gicv2_regs.h"
 
 static int out_irq, out_fiq;
 
@@ -170,12 +155,12 @@ TEST(gic, eoimode1_needs_dir)
 {
     struct gic *g = gic_new();
     cpu_w(g, GICC_CTLR, 3 | (1u << 9));
-    gic_dist_ops.write(g, 0xf00, 4, (2u << 24) | 4);
+    dist_w(g, GICD_SGIR, SGI_SELF | 4);
     ASSERT_EQ(cpu(g, GICC_IAR), 4);
     cpu_w(g, GICC_EOIR, 4);
     ASSERT_EQ(cpu(g, GICC_RPR), 0xff);
     ASSERT_EQ(dist(g, GICD_ISACTIVER), 1u << 4);
-    gic_dist_ops.write(g, 0xf00, 4, (2u << 24) | 4);
+    dist_w(g, GICD_SGIR, SGI_SELF | 4);
     ASSERT_EQ(cpu(g, GICC_IAR), 1023);           /* active: not acknowledged */
     cpu_w(g, GICC_DIR, 4);
     ASSERT_EQ(dist(g, GICD_ISACTIVER), 0);

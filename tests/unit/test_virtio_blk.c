@@ -6,13 +6,7 @@
  * 0x0a003e00); request semantics are the virtio 1.2 spec's (5.2.6).
  */
 #include "test.h"
-#include "test_virtio_driver.h"
-
-#include <fcntl.h>
-#include <unistd.h>
-
-#include "backend/block.h"
-#include "dev/virtio_blk.h"
+#include "test_blk_rig.h"
 
 #define F_VERSION_1 VIRTIO_BIT(VIRTIO_F_VERSION_1)
 #define F_INDIRECT VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC)
@@ -22,121 +16,14 @@
 #define F_DISCARD VIRTIO_BIT(13)
 #define F_WRITE_ZEROES VIRTIO_BIT(14)
 
-#define T_IN 0
-#define T_OUT 1
-#define T_FLUSH 4
 #define T_GET_ID 8
 #define T_DISCARD 11
 #define T_WRITE_ZEROES 13
-#define S_OK 0
-#define S_IOERR 1
-#define S_UNSUPP 2
-
-#define IMG_SIZE (1u << 20)
-#define HDR_PA (BUF_PA)
-#define DATA_PA (BUF_PA + 0x1000)
-#define STATUS_PA (BUF_PA + 0x800)
-
-struct rig {
-    struct drv d;
-    char path[64];
-    int fd;
-    struct block_backend *bb;
-    struct virtio_blk *blk;
-};
-
-static uint8_t pattern(uint64_t off)
-{
-    return (uint8_t)(off * 7 + (off >> 9));
-}
-
-static bool rig_up(struct rig *r, bool legacy, bool read_only, const char *serial)
-{
-    memset(r, 0, sizeof(*r));
-    strcpy(r->path, "/tmp/armvirt-vblk-XXXXXX");
-    r->fd = mkstemp(r->path);
-    if (r->fd < 0)
-        return false;
-    uint8_t *img = malloc(IMG_SIZE);
-    for (uint32_t i = 0; i < IMG_SIZE; i++)
-        img[i] = pattern(i);
-    bool ok = write(r->fd, img, IMG_SIZE) == IMG_SIZE;
-    free(img);
-    if (!ok || block_open(r->path, read_only, &r->bb))
-        return false;
-    drv_setup(&r->d, legacy);
-    r->blk = virtio_blk_create(&r->d.pm, r->bb, serial);
-    drv_attach(&r->d, virtio_blk_device(r->blk));
-    return true;
-}
-
-static void rig_down(struct rig *r)
-{
-    virtio_mmio_destroy(r->d.t);
-    r->d.t = NULL;
-    virtio_blk_destroy(r->blk);
-    physmem_destroy(&r->d.pm);
-    block_close(r->bb);
-    close(r->fd);
-    unlink(r->path);
-}
-
-/* Queue one request: header, optional data (out or in), status byte. */
-static uint16_t blk_req(struct drv *d, uint32_t type, uint64_t sector, uint64_t data_pa,
-                        uint32_t data_len, bool data_in, uint64_t status_pa)
-{
-    uint8_t hdr[16] = {0};
-    memcpy(hdr, &type, 4);
-    memcpy(hdr + 8, &sector, 8);
-    /* Headers side by side, one per status byte in use. */
-    uint64_t hdr_pa = HDR_PA + 0x20 * (status_pa - STATUS_PA);
-    memcpy(drv_ptr(d, hdr_pa), hdr, 16);
-    *(uint8_t *)drv_ptr(d, status_pa) = 0xee;
-    struct drv_buf b[3];
-    unsigned n = 0;
-    b[n++] = (struct drv_buf){hdr_pa, 16, 0};
-    if (data_len)
-        b[n++] = (struct drv_buf){data_pa, data_len, data_in ? VIRTQ_DESC_F_WRITE : 0};
-    b[n++] = (struct drv_buf){status_pa, 1, VIRTQ_DESC_F_WRITE};
-    return drv_add(d, b, n);
-}
-
-static uint8_t status_at(struct drv *d, uint64_t pa)
-{
-    return *(uint8_t *)drv_ptr(d, pa);
-}
-
-/* One request, waited for; returns the status byte, *len the used length. */
-static int blk_do(struct drv *d, uint32_t type, uint64_t sector, uint64_t data_pa,
-                  uint32_t data_len, bool data_in, uint32_t *len)
-{
-    uint16_t head = blk_req(d, type, sector, data_pa, data_len, data_in, STATUS_PA);
-    drv_kick(d);
-    if (!drv_wait(d, 1))
-        return -1;
-    uint32_t id, l;
-    drv_take(d, &id, &l);
-    if (id != head)
-        return -2;
-    if (len)
-        *len = l;
-    return status_at(d, STATUS_PA);
-}
-
-static bool file_matches_pattern(struct rig *r, uint64_t off, uint64_t len)
-{
-    uint8_t *b = malloc(len);
-    bool ok = pread(r->fd, b, len, (off_t)off) == (ssize_t)len;
-    for (uint64_t i = 0; ok && i < len; i++)
-        ok = b[i] == pattern(off + i);
-    free(b);
-    return ok;
-}
 
 TEST(virtio_blk, features_and_config_legacy)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, true, false, NULL));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, true, false, NULL));
     struct drv *d = &r.d;
     ASSERT_EQ(drv_rd(d, R_DEVICE_ID), 2);
     drv_wr(d, R_DEV_FEATURES_SEL, 0);
@@ -156,32 +43,32 @@ TEST(virtio_blk, features_and_config_legacy)
     ASSERT_EQ(drv_rdn(d, R_CONFIG, 2), 0x800);
     ASSERT_EQ(drv_rdn(d, R_CONFIG, 8), 0x800);
     ASSERT_EQ(drv_rd(d, R_CONFIG + 0xfc), 0xffffffff);
-    rig_down(&r);
+    blk_rig_down(&r);
 }
 
 TEST(virtio_blk, features_modern_and_read_only)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, false, false, NULL));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, false, false, NULL));
     drv_wr(&r.d, R_DEV_FEATURES_SEL, 0);
     ASSERT_EQ(drv_rd(&r.d, R_DEV_FEATURES), 0x30006e54);
     drv_wr(&r.d, R_DEV_FEATURES_SEL, 1);
     ASSERT_EQ(drv_rd(&r.d, R_DEV_FEATURES), 0x101);
     ASSERT_EQ(drv_rd(&r.d, R_CONFIG + 0x0c), 0xfe);
-    rig_down(&r);
-    ASSERT_TRUE(rig_up(&r, false, true, NULL));
+    blk_rig_down(&r);
+    ASSERT_TRUE(blk_rig_up(&r, false, true, NULL));
     drv_wr(&r.d, R_DEV_FEATURES_SEL, 0);
     ASSERT_EQ(drv_rd(&r.d, R_DEV_FEATURES), 0x30006e74);
-    rig_down(&r);
-    ASSERT_TRUE(rig_up(&r, true, true, NULL));
+    blk_rig_down(&r);
+    ASSERT_TRUE(blk_rig_up(&r, true, true, NULL));
     ASSERT_EQ(drv_rd(&r.d, R_DEV_FEATURES), 0x31006ef4);
-    rig_down(&r);
+    blk_rig_down(&r);
 }
 
 static void read_write(bool legacy, uint64_t features)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, legacy, false, NULL));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, legacy, false, NULL));
     struct drv *d = &r.d;
     ASSERT_EQ(drv_init(d, features, 16) & (S_DRIVER_OK | S_NEEDS_RESET), S_DRIVER_OK);
     /* Read 3 sectors from sector 5. */
@@ -191,7 +78,7 @@ static void read_write(bool legacy, uint64_t features)
     ASSERT_EQ(blk_do(d, T_IN, 5, DATA_PA, 1536, true, &len), S_OK);
     ASSERT_EQ(len, 1537);
     for (unsigned i = 0; i < 1536; i++)
-        ASSERT_EQ(data[i], pattern(5 * 512 + i));
+        ASSERT_EQ(data[i], blk_pattern(5 * 512 + i));
     ASSERT_EQ(drv_level(d), 1);
     ASSERT_EQ(drv_rd(d, R_ISR), 1);
     drv_wr(d, R_ISR_ACK, 1);
@@ -205,8 +92,8 @@ static void read_write(bool legacy, uint64_t features)
     ASSERT_EQ(pread(r.fd, back, 1024, 100 * 512), 1024);
     for (unsigned i = 0; i < 1024; i++)
         ASSERT_EQ(back[i], (uint8_t)(0xa5 ^ i));
-    ASSERT_TRUE(file_matches_pattern(&r, 99 * 512, 512));
-    ASSERT_TRUE(file_matches_pattern(&r, 102 * 512, 512));
+    ASSERT_TRUE(blk_file_matches(&r, 99 * 512, 512));
+    ASSERT_TRUE(blk_file_matches(&r, 102 * 512, 512));
     ASSERT_EQ(blk_do(d, T_FLUSH, 0, 0, 0, false, &len), S_OK);
     /* The last sector reads; one past it is IOERR, as is a partial sector. */
     ASSERT_EQ(blk_do(d, T_IN, 2047, DATA_PA, 512, true, NULL), S_OK);
@@ -230,7 +117,7 @@ static void read_write(bool legacy, uint64_t features)
     ASSERT_EQ(blk_do(d, T_IN, 2049, 0, 0, false, NULL), S_IOERR);
     ASSERT_EQ(blk_do(d, 99, 0, 0, 0, false, NULL), S_UNSUPP);
     ASSERT_EQ(drv_rd(d, R_STATUS) & S_NEEDS_RESET, 0);
-    rig_down(&r);
+    blk_rig_down(&r);
 }
 
 TEST(virtio_blk, read_write_legacy)
@@ -246,8 +133,8 @@ TEST(virtio_blk, read_write_modern)
 /* Several requests in one notify, completed in any order. */
 TEST(virtio_blk, many_per_notify)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, false, false, NULL));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, false, false, NULL));
     struct drv *d = &r.d;
     drv_init(d, F_VERSION_1, 64);
     enum { N = 12 };
@@ -269,19 +156,19 @@ TEST(virtio_blk, many_per_notify)
         ASSERT_EQ(len, 513);
     }
     for (unsigned i = 0; i < N; i++) {
-        ASSERT_EQ(status_at(d, STATUS_PA + i), S_OK);
+        ASSERT_EQ(blk_status(d, STATUS_PA + i), S_OK);
         const uint8_t *p = drv_ptr(d, DATA_PA + 0x1000 * i);
-        ASSERT_EQ(p[0], pattern(10 * i * 512));
-        ASSERT_EQ(p[511], pattern(10 * i * 512 + 511));
+        ASSERT_EQ(p[0], blk_pattern(10 * i * 512));
+        ASSERT_EQ(p[511], blk_pattern(10 * i * 512 + 511));
     }
-    rig_down(&r);
+    blk_rig_down(&r);
 }
 
 /* Indirect descriptors: header, two data pieces, status in one table. */
 TEST(virtio_blk, indirect_request)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, false, false, NULL));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, false, false, NULL));
     struct drv *d = &r.d;
     drv_init(d, F_VERSION_1 | F_INDIRECT, 16);
     uint8_t hdr[16] = {0};
@@ -295,21 +182,21 @@ TEST(virtio_blk, indirect_request)
     drv_add_indirect(d, TABLE_PA, b, 4);
     drv_kick(d);
     ASSERT_TRUE(drv_wait(d, 1));
-    ASSERT_EQ(status_at(d, STATUS_PA), S_OK);
-    ASSERT_EQ(((uint8_t *)drv_ptr(d, DATA_PA))[99], pattern(7 * 512 + 99));
-    ASSERT_EQ(((uint8_t *)drv_ptr(d, DATA_PA + 0x2000))[0], pattern(7 * 512 + 100));
-    rig_down(&r);
+    ASSERT_EQ(blk_status(d, STATUS_PA), S_OK);
+    ASSERT_EQ(((uint8_t *)drv_ptr(d, DATA_PA))[99], blk_pattern(7 * 512 + 99));
+    ASSERT_EQ(((uint8_t *)drv_ptr(d, DATA_PA + 0x2000))[0], blk_pattern(7 * 512 + 100));
+    blk_rig_down(&r);
 }
 
 TEST(virtio_blk, read_only)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, true, true, NULL));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, true, true, NULL));
     struct drv *d = &r.d;
     drv_init(d, VIRTIO_BIT(5) | F_FLUSH | F_DISCARD | F_WRITE_ZEROES, 16);
     memset(drv_ptr(d, DATA_PA), 0x55, 512);
     ASSERT_EQ(blk_do(d, T_OUT, 0, DATA_PA, 512, false, NULL), S_IOERR);
-    ASSERT_TRUE(file_matches_pattern(&r, 0, 512));
+    ASSERT_TRUE(blk_file_matches(&r, 0, 512));
     uint8_t seg[16] = {0};
     uint32_t n = 1;
     memcpy(seg + 8, &n, 4);
@@ -321,15 +208,15 @@ TEST(virtio_blk, read_only)
     ASSERT_EQ(blk_do(d, T_OUT, 0, 0, 0, false, NULL), S_IOERR);
     ASSERT_EQ(blk_do(d, T_IN, 0, DATA_PA, 512, true, NULL), S_OK);
     ASSERT_EQ(blk_do(d, T_FLUSH, 0, 0, 0, false, NULL), S_OK);
-    ASSERT_TRUE(file_matches_pattern(&r, 0, IMG_SIZE));
-    rig_down(&r);
+    ASSERT_TRUE(blk_file_matches(&r, 0, IMG_SIZE));
+    blk_rig_down(&r);
 }
 
 /* GET_ID: the serial, NUL-terminated if it fits in 20 bytes. */
 TEST(virtio_blk, get_id)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, true, false, "armvirt-disk-0"));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, true, false, "armvirt-disk-0"));
     struct drv *d = &r.d;
     drv_init(d, 0, 16);
     uint8_t *p = drv_ptr(d, DATA_PA);
@@ -339,9 +226,9 @@ TEST(virtio_blk, get_id)
     ASSERT_EQ(len, 21);
     ASSERT_EQ(memcmp(p, "armvirt-disk-0", 15), 0);
     ASSERT_EQ(p[15], 0xcc);
-    rig_down(&r);
+    blk_rig_down(&r);
 
-    ASSERT_TRUE(rig_up(&r, true, false, "0123456789abcdefghijKLMN"));
+    ASSERT_TRUE(blk_rig_up(&r, true, false, "0123456789abcdefghijKLMN"));
     d = &r.d;
     drv_init(d, 0, 16);
     p = drv_ptr(d, DATA_PA);
@@ -349,7 +236,7 @@ TEST(virtio_blk, get_id)
     ASSERT_EQ(blk_do(d, T_GET_ID, 0, DATA_PA, 20, true, NULL), S_OK);
     ASSERT_EQ(memcmp(p, "0123456789abcdefghij", 20), 0);
     ASSERT_EQ(p[20], 0xcc);
-    rig_down(&r);
+    blk_rig_down(&r);
 }
 
 static int dwz(struct drv *d, uint32_t type, uint64_t sector, uint32_t nsec, uint32_t flags)
@@ -362,7 +249,7 @@ static int dwz(struct drv *d, uint32_t type, uint64_t sector, uint32_t nsec, uin
     return blk_do(d, type, 0, DATA_PA, 16, false, NULL);
 }
 
-static bool file_zero(struct rig *r, uint64_t off, uint64_t len)
+static bool file_zero(struct blk_rig *r, uint64_t off, uint64_t len)
 {
     uint8_t *b = malloc(len);
     bool ok = pread(r->fd, b, len, (off_t)off) == (ssize_t)len;
@@ -374,27 +261,27 @@ static bool file_zero(struct rig *r, uint64_t off, uint64_t len)
 
 TEST(virtio_blk, discard_and_write_zeroes)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, false, false, NULL));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, false, false, NULL));
     struct drv *d = &r.d;
     drv_init(d, F_VERSION_1 | F_DISCARD | F_WRITE_ZEROES, 16);
     ASSERT_EQ(dwz(d, T_WRITE_ZEROES, 16, 8, 0), S_OK);
     ASSERT_TRUE(file_zero(&r, 16 * 512, 8 * 512));
-    ASSERT_TRUE(file_matches_pattern(&r, 15 * 512, 512));
-    ASSERT_TRUE(file_matches_pattern(&r, 24 * 512, 512));
+    ASSERT_TRUE(blk_file_matches(&r, 15 * 512, 512));
+    ASSERT_TRUE(blk_file_matches(&r, 24 * 512, 512));
     ASSERT_EQ(dwz(d, T_WRITE_ZEROES, 40, 3, 1 /* UNMAP */), S_OK);
     ASSERT_TRUE(file_zero(&r, 40 * 512, 3 * 512));
-    ASSERT_TRUE(file_matches_pattern(&r, 43 * 512, 512));
+    ASSERT_TRUE(blk_file_matches(&r, 43 * 512, 512));
     ASSERT_EQ(dwz(d, T_DISCARD, 64, 8, 0), S_OK);
-    ASSERT_EQ(file_matches_pattern(&r, 72 * 512, 512), 1);
+    ASSERT_EQ(blk_file_matches(&r, 72 * 512, 512), 1);
     /* Spec 5.2.6.1: unknown flags, or unmap on discard: UNSUPP. */
     ASSERT_EQ(dwz(d, T_WRITE_ZEROES, 0, 1, 2), S_UNSUPP);
     ASSERT_EQ(dwz(d, T_DISCARD, 0, 1, 1), S_UNSUPP);
     /* Out of range, or more than max_*_sectors: IOERR. */
     ASSERT_EQ(dwz(d, T_WRITE_ZEROES, 2047, 2, 0), S_IOERR);
     ASSERT_EQ(dwz(d, T_DISCARD, 0, 0x400000, 0), S_IOERR);
-    ASSERT_TRUE(file_matches_pattern(&r, 2047 * 512, 512));
-    rig_down(&r);
+    ASSERT_TRUE(blk_file_matches(&r, 2047 * 512, 512));
+    blk_rig_down(&r);
 }
 
 /* QEMU 7.2 serves write-zeroes whether or not the driver took the feature
@@ -402,8 +289,8 @@ TEST(virtio_blk, discard_and_write_zeroes)
  * segment at all is a malformed request (virtio_error). */
 TEST(virtio_blk, write_zeroes_edge_cases)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, false, false, NULL));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, false, false, NULL));
     struct drv *d = &r.d;
     drv_init(d, F_VERSION_1, 16);
     ASSERT_EQ(dwz(d, T_WRITE_ZEROES, 0, 1, 0), S_OK);
@@ -416,14 +303,14 @@ TEST(virtio_blk, write_zeroes_edge_cases)
     drv_settle();
     ASSERT_EQ(drv_rd(d, R_STATUS) & S_NEEDS_RESET, S_NEEDS_RESET);
     ASSERT_EQ((uint16_t)(drv_used_idx(d) - d->used_seen), 0);
-    rig_down(&r);
+    blk_rig_down(&r);
 }
 
 /* The writeback flag is the one writable config field. */
 TEST(virtio_blk, config_wce)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, false, false, NULL));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, false, false, NULL));
     struct drv *d = &r.d;
     ASSERT_EQ(drv_rdn(d, R_CONFIG + 32, 1), 1);
     physmem_write(&d->pm, MMIO_BASE + R_CONFIG + 32, 1, 0);
@@ -436,19 +323,17 @@ TEST(virtio_blk, config_wce)
     /* Reset restores writeback. */
     drv_wr(d, R_STATUS, 0);
     ASSERT_EQ(drv_rdn(d, R_CONFIG + 32, 1), 1);
-    rig_down(&r);
+    blk_rig_down(&r);
 }
 
 /* A chain too short to hold a request is the driver's fault (virtio_error). */
 TEST(virtio_blk, missing_status_byte)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, false, false, NULL));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, false, false, NULL));
     struct drv *d = &r.d;
     drv_init(d, F_VERSION_1, 16);
-    struct drv_buf b = {HDR_PA, 16, 0};
-    drv_add(d, &b, 1);
-    drv_kick(d);
+    drv_push(d, HDR_PA, 16, 0);
     drv_settle();
     ASSERT_EQ(drv_used_idx(d), 0);
     ASSERT_EQ(drv_rd(d, R_STATUS) & S_NEEDS_RESET, S_NEEDS_RESET);
@@ -457,14 +342,14 @@ TEST(virtio_blk, missing_status_byte)
     /* Reset and carry on. */
     ASSERT_EQ(drv_init(d, F_VERSION_1, 16) & S_NEEDS_RESET, 0);
     ASSERT_EQ(blk_do(d, T_IN, 0, DATA_PA, 512, true, NULL), S_OK);
-    rig_down(&r);
+    blk_rig_down(&r);
 }
 
 /* A malformed chain to a data buffer outside RAM never reaches the image. */
 TEST(virtio_blk, data_outside_ram)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, true, false, NULL));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, true, false, NULL));
     struct drv *d = &r.d;
     drv_init(d, 0, 16);
     blk_req(d, T_OUT, 0, RAM_BASE + RAM_SIZE - 256, 512, false, STATUS_PA);
@@ -472,16 +357,16 @@ TEST(virtio_blk, data_outside_ram)
     drv_settle();
     ASSERT_EQ(drv_used_idx(d), 0);
     ASSERT_EQ(drv_rd(d, R_STATUS) & S_NEEDS_RESET, S_NEEDS_RESET);
-    ASSERT_TRUE(file_matches_pattern(&r, 0, 512));
-    rig_down(&r);
+    ASSERT_TRUE(blk_file_matches(&r, 0, 512));
+    blk_rig_down(&r);
 }
 
 /* Requests made available before DRIVER_OK are served once it is set, and
  * a reset while requests are queued waits for the worker. */
 TEST(virtio_blk, reset_under_load)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, false, false, NULL));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, false, false, NULL));
     struct drv *d = &r.d;
     for (int round = 0; round < 20; round++) {
         drv_init(d, F_VERSION_1, 64);
@@ -494,39 +379,29 @@ TEST(virtio_blk, reset_under_load)
     }
     drv_init(d, F_VERSION_1, 64);
     ASSERT_EQ(blk_do(d, T_IN, 1, DATA_PA, 512, true, NULL), S_OK);
-    rig_down(&r);
+    blk_rig_down(&r);
 }
 
 /* An image that is not a whole number of sectors: capacity rounds up and
  * the tail reads as zeros (qtest: a 1000-byte image has capacity 2). */
 TEST(virtio_blk, odd_size_image)
 {
-    char path[] = "/tmp/armvirt-vblk-odd-XXXXXX";
-    int fd = mkstemp(path);
-    ASSERT_TRUE(fd >= 0);
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_file(&r));
     uint8_t ones[1000];
     memset(ones, 0xff, sizeof(ones));
-    ASSERT_EQ(write(fd, ones, sizeof(ones)), 1000);
-    struct block_backend *bb;
-    ASSERT_EQ(block_open(path, true, &bb), 0);
-    struct drv d;
-    drv_setup(&d, true);
-    struct virtio_blk *blk = virtio_blk_create(&d.pm, bb, NULL);
-    drv_attach(&d, virtio_blk_device(blk));
-    ASSERT_EQ(drv_rd(&d, R_CONFIG), 2);
-    drv_init(&d, 0, 16);
-    uint8_t *p = drv_ptr(&d, DATA_PA);
+    ASSERT_EQ(write(r.fd, ones, sizeof(ones)), 1000);
+    ASSERT_TRUE(blk_rig_attach(&r, true, true, NULL));
+    struct drv *d = &r.d;
+    ASSERT_EQ(drv_rd(d, R_CONFIG), 2);
+    drv_init(d, 0, 16);
+    uint8_t *p = drv_ptr(d, DATA_PA);
     memset(p, 0x77, 1024);
-    ASSERT_EQ(blk_do(&d, T_IN, 0, DATA_PA, 1024, true, NULL), S_OK);
+    ASSERT_EQ(blk_do(d, T_IN, 0, DATA_PA, 1024, true, NULL), S_OK);
     ASSERT_EQ(p[999], 0xff);
     ASSERT_EQ(p[1000], 0);
     ASSERT_EQ(p[1023], 0);
-    virtio_mmio_destroy(d.t);
-    virtio_blk_destroy(blk);
-    physmem_destroy(&d.pm);
-    block_close(bb);
-    close(fd);
-    unlink(path);
+    blk_rig_down(&r);
 }
 
 /* DMA into a page holding decoded code: the worker only remembers it; the
@@ -543,8 +418,8 @@ static void on_code(void *opaque, uint64_t page)
 
 TEST(virtio_blk, dma_into_code_page)
 {
-    struct rig r;
-    ASSERT_TRUE(rig_up(&r, false, false, NULL));
+    struct blk_rig r;
+    ASSERT_TRUE(blk_rig_up(&r, false, false, NULL));
     struct drv *d = &r.d;
     d->pm.on_code_write = on_code;
     code_hits = 0;
@@ -562,39 +437,28 @@ TEST(virtio_blk, dma_into_code_page)
     ASSERT_EQ(code_hits, 1);
     ASSERT_EQ(code_page, DATA_PA + 0x1000);
     ASSERT_FALSE(region_page_has_code(ram, DATA_PA + 0x1000));
-    rig_down(&r);
+    blk_rig_down(&r);
 }
 
 /* Geometry as QEMU 7.2 reports it (qtest readl 0x0a003f10 on 64 MiB and
  * 20 GiB images, with and without an MBR). */
 static uint32_t geometry_of(uint64_t size, int end_head, int end_sector)
 {
-    char path[] = "/tmp/armvirt-vblk-geo-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0 || ftruncate(fd, (off_t)size))
+    struct blk_rig r;
+    if (!blk_rig_file(&r) || ftruncate(r.fd, (off_t)size))
         return 0;
     if (end_head >= 0) {
         uint8_t e[16] = {0, 0, 1, 0, 0x83, (uint8_t)end_head, (uint8_t)end_sector, 0xff};
         uint32_t lba = 2048, count = (uint32_t)(size / 512 - 2048);
         memcpy(e + 8, &lba, 4);
         memcpy(e + 12, &count, 4);
-        if (pwrite(fd, e, 16, 446) != 16 || pwrite(fd, "\x55\xaa", 2, 510) != 2)
+        if (pwrite(r.fd, e, 16, 446) != 16 || pwrite(r.fd, "\x55\xaa", 2, 510) != 2)
             return 0;
     }
-    struct block_backend *bb;
-    if (block_open(path, true, &bb))
+    if (!blk_rig_attach(&r, true, true, NULL))
         return 0;
-    struct drv d;
-    drv_setup(&d, true);
-    struct virtio_blk *blk = virtio_blk_create(&d.pm, bb, NULL);
-    drv_attach(&d, virtio_blk_device(blk));
-    uint32_t geo = drv_rd(&d, R_CONFIG + 0x10);
-    virtio_mmio_destroy(d.t);
-    virtio_blk_destroy(blk);
-    physmem_destroy(&d.pm);
-    block_close(bb);
-    close(fd);
-    unlink(path);
+    uint32_t geo = drv_rd(&r.d, R_CONFIG + 0x10);
+    blk_rig_down(&r);
     return geo;
 }
 

@@ -24,13 +24,26 @@
 #define TX_NUM 8
 
 struct con_test {
-    struct drv d;
+    struct drv d, tx;   /* tx: the transmitq's ring state */
     struct virtio_console *con;
     struct chardev *chr;
     char path[108];
     int sock;
-    uint16_t tx_idx;
 };
+
+/* Connects a new client to the socket; true once the chardev has taken it
+ * (its reader accepts on its own thread). */
+static bool con_connect(struct con_test *t)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    strcpy(sa.sun_path, t->path);
+    t->sock = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (connect(t->sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+        return false;
+    for (int i = 0; i < 1000 && !chardev_connected(t->chr); i++)
+        drv_settle();
+    return chardev_connected(t->chr);
+}
 
 static bool con_open(struct con_test *t)
 {
@@ -45,15 +58,7 @@ static bool con_open(struct con_test *t)
     if (!virtio_console_add_port(t->con, -1, true, NULL, t->chr, err, sizeof(err)))
         return false;
     drv_attach(&t->d, virtio_console_device(t->con));
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    strcpy(sa.sun_path, t->path);
-    t->sock = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (connect(t->sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-        return false;
-    /* The chardev's reader accepts us on its own thread: wait for it. */
-    for (int i = 0; i < 1000 && !chardev_connected(t->chr); i++)
-        drv_settle();
-    return chardev_connected(t->chr);
+    return con_connect(t);
 }
 
 static void con_close(struct con_test *t)
@@ -68,29 +73,16 @@ static void con_close(struct con_test *t)
 /* Queue 1 (transmitq) in the legacy layout, after drv_init set up queue 0. */
 static void txq_setup(struct con_test *t)
 {
-    memset(drv_ptr(&t->d, TXQ_PA), 0, 0x2000);
-    drv_wr(&t->d, R_QUEUE_SEL, 1);
-    drv_wr(&t->d, R_QUEUE_NUM, TX_NUM);
-    drv_wr(&t->d, R_QUEUE_ALIGN, 4096);
-    drv_wr(&t->d, R_QUEUE_PFN, (uint32_t)(TXQ_PA >> 12));
-    t->tx_idx = 0;
+    t->tx = t->d;
+    drv_queue_legacy(&t->tx, 1, TX_NUM, TXQ_PA);
 }
 
 /* Sends `len` bytes at pa on the transmitq and notifies queue 1. */
 static void tx_send(struct con_test *t, uint64_t pa, uint32_t len)
 {
-    unsigned slot = t->tx_idx % TX_NUM;
-    drv_desc(&t->d, TXQ_PA, slot, pa, len, 0, 0);
-    uint16_t *avail = drv_ptr(&t->d, TXQ_PA + 16 * TX_NUM);
-    avail[2 + slot] = (uint16_t)slot;
-    t->tx_idx++;
-    __atomic_store_n(&avail[1], t->tx_idx, __ATOMIC_RELEASE);
+    struct drv_buf b = {pa, len, 0};
+    drv_add(&t->tx, &b, 1);
     drv_wr(&t->d, R_QUEUE_NOTIFY, 1);
-}
-
-static uint16_t tx_used_idx(struct con_test *t)
-{
-    return *(uint16_t *)drv_ptr(&t->d, TXQ_PA + 4096 + 2);
 }
 
 static size_t sock_recv(int fd, uint8_t *buf, size_t want)
@@ -126,9 +118,7 @@ TEST(virtio_console, round_trip)
     ASSERT_TRUE(con_open(&t));
     ASSERT_EQ(drv_init(&t.d, 0, 8) & S_DRIVER_OK, S_DRIVER_OK);
     txq_setup(&t);
-    struct drv_buf b = {BUF_PA, 64, VIRTQ_DESC_F_WRITE};
-    drv_add(&t.d, &b, 1);
-    drv_kick(&t.d);
+    drv_push(&t.d, BUF_PA, 64, VIRTQ_DESC_F_WRITE);
     ASSERT_EQ(write(t.sock, "hello", 5), 5);
     ASSERT_TRUE(drv_wait(&t.d, 1));
     uint32_t id, len;
@@ -141,7 +131,7 @@ TEST(virtio_console, round_trip)
     uint8_t got[8];
     ASSERT_EQ(sock_recv(t.sock, got, 5), 5);
     ASSERT_EQ(memcmp(got, "world", 5), 0);
-    ASSERT_EQ(tx_used_idx(&t), 1);
+    ASSERT_EQ(drv_used_idx(&t.tx), 1);
     con_close(&t);
 }
 
@@ -159,15 +149,14 @@ TEST(virtio_console, flow_control)
     ASSERT_EQ(write(t.sock, data, TOTAL), TOTAL);
     size_t total = 0;
     for (int rounds = 0; total < TOTAL && rounds < 1000; rounds++) {
-        struct drv_buf b = {BUF_PA + 0x1000 * (rounds % 8), 700, VIRTQ_DESC_F_WRITE};
-        drv_add(&t.d, &b, 1);
-        drv_kick(&t.d);
+        uint64_t pa = BUF_PA + 0x1000 * (rounds % 8);
+        drv_push(&t.d, pa, 700, VIRTQ_DESC_F_WRITE);
         if (!drv_wait(&t.d, 1))
             break;
         uint32_t id, len;
         drv_take(&t.d, &id, &len);
         ASSERT_TRUE(len <= 700 && total + len <= TOTAL);
-        memcpy(got + total, drv_ptr(&t.d, b.pa), len);
+        memcpy(got + total, drv_ptr(&t.d, pa), len);
         total += len;
     }
     ASSERT_EQ(total, TOTAL);
@@ -186,18 +175,12 @@ TEST(virtio_console, malformed_rings)
     drv_desc(&t.d, t.d.desc, 0, BUF_PA, 16, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 0);
     drv_publish(&t.d, 0);
     drv_kick(&t.d);
-    for (int i = 0; i < 100 && !(drv_rd(&t.d, R_STATUS) & S_NEEDS_RESET); i++)
-        drv_settle();
-    ASSERT_EQ(drv_rd(&t.d, R_STATUS) & S_NEEDS_RESET, S_NEEDS_RESET);
+    ASSERT_TRUE(drv_wait_needs_reset(&t.d));
 
     ASSERT_EQ(drv_init(&t.d, 0, 8) & (S_DRIVER_OK | S_NEEDS_RESET), S_DRIVER_OK);
-    struct drv_buf outside = {0x1000, 16, VIRTQ_DESC_F_WRITE};
-    drv_add(&t.d, &outside, 1);
-    drv_kick(&t.d);
+    drv_push(&t.d, 0x1000, 16, VIRTQ_DESC_F_WRITE);
     ASSERT_EQ(write(t.sock, "y", 1), 1);
-    for (int i = 0; i < 100 && !(drv_rd(&t.d, R_STATUS) & S_NEEDS_RESET); i++)
-        drv_settle();
-    ASSERT_EQ(drv_rd(&t.d, R_STATUS) & S_NEEDS_RESET, S_NEEDS_RESET);
+    ASSERT_TRUE(drv_wait_needs_reset(&t.d));
 
     /* A transmit chain reaching past the end of RAM. */
     ASSERT_EQ(drv_init(&t.d, 0, 8) & (S_DRIVER_OK | S_NEEDS_RESET), S_DRIVER_OK);
@@ -206,9 +189,7 @@ TEST(virtio_console, malformed_rings)
     ASSERT_EQ(drv_rd(&t.d, R_STATUS) & S_NEEDS_RESET, S_NEEDS_RESET);
 
     ASSERT_EQ(drv_init(&t.d, 0, 8) & (S_DRIVER_OK | S_NEEDS_RESET), S_DRIVER_OK);
-    struct drv_buf b = {BUF_PA, 64, VIRTQ_DESC_F_WRITE};
-    drv_add(&t.d, &b, 1);
-    drv_kick(&t.d);
+    drv_push(&t.d, BUF_PA, 64, VIRTQ_DESC_F_WRITE);
     ASSERT_EQ(write(t.sock, "z", 1), 1);
     ASSERT_TRUE(drv_wait(&t.d, 1));
     uint32_t id, len;
@@ -231,12 +212,7 @@ TEST(virtio_console, next_client)
     ASSERT_FALSE(chardev_connected(t.chr));
     memcpy(drv_ptr(&t.d, BUF_PA), "lost", 4);
     tx_send(&t, BUF_PA, 4);                   /* nobody there: dropped */
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    strcpy(sa.sun_path, t.path);
-    t.sock = socket(AF_UNIX, SOCK_STREAM, 0);
-    ASSERT_EQ(connect(t.sock, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    for (int i = 0; i < 1000 && !chardev_connected(t.chr); i++)
-        drv_settle();
+    ASSERT_TRUE(con_connect(&t));
     memcpy(drv_ptr(&t.d, BUF_PA + 0x100), "seen", 4);
     tx_send(&t, BUF_PA + 0x100, 4);
     uint8_t got[4];

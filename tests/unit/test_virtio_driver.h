@@ -152,49 +152,85 @@ static inline void drv_teardown(struct drv *d)
     physmem_destroy(&d->pm);
 }
 
-/* Negotiate `features` and set up queue 0 with `num` entries the way Linux
- * does (spec 3.1.1, 4.2.3.2 / 4.2.4). Returns the status register. */
-static inline uint32_t drv_init(struct drv *d, uint64_t features, unsigned num)
+/* Reset, then ACKNOWLEDGE, DRIVER and the driver's features (spec 3.1.1
+ * steps 1-5): a legacy transport takes its page size and the low 32 bits,
+ * a modern one both halves and FEATURES_OK. False if the device refused
+ * the features (FEATURES_OK does not stick). */
+static inline bool drv_negotiate(struct drv *d, uint64_t features)
 {
     drv_wr(d, R_STATUS, 0);
     drv_wr(d, R_STATUS, S_ACK);
     drv_wr(d, R_STATUS, S_ACK | S_DRIVER);
-    d->num = num;
-    d->avail_idx = d->used_seen = d->next_desc = 0;
     if (d->legacy) {
         drv_wr(d, R_GUEST_PAGE_SIZE, 4096);
         drv_wr(d, R_DRV_FEATURES_SEL, 0);
         drv_wr(d, R_DRV_FEATURES, (uint32_t)features);
-        d->desc = RING_PA;
-        d->avail = RING_PA + 16ull * num;
-        d->used = RING_PA + ((16ull * num + 6 + 2ull * num + 4095) & ~4095ull);
-        memset(drv_ptr(d, RING_PA), 0, 0x20000);
-        drv_wr(d, R_QUEUE_SEL, 0);
-        drv_wr(d, R_QUEUE_NUM, num);
-        drv_wr(d, R_QUEUE_ALIGN, 4096);
-        drv_wr(d, R_QUEUE_PFN, (uint32_t)(RING_PA >> 12));
-    } else {
-        drv_wr(d, R_DRV_FEATURES_SEL, 0);
-        drv_wr(d, R_DRV_FEATURES, (uint32_t)features);
-        drv_wr(d, R_DRV_FEATURES_SEL, 1);
-        drv_wr(d, R_DRV_FEATURES, (uint32_t)(features >> 32));
-        drv_wr(d, R_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK);
-        if (!(drv_rd(d, R_STATUS) & S_FEATURES_OK))
-            return drv_rd(d, R_STATUS);
-        d->desc = DESC_PA;
-        d->avail = AVAIL_PA;
-        d->used = USED_PA;
-        memset(drv_ptr(d, DESC_PA), 0, 0x10000);
-        drv_wr(d, R_QUEUE_SEL, 0);
-        drv_wr(d, R_QUEUE_NUM, num);
-        drv_wr(d, R_QUEUE_DESC_LO, (uint32_t)d->desc);
-        drv_wr(d, R_QUEUE_DESC_HI, (uint32_t)(d->desc >> 32));
-        drv_wr(d, R_QUEUE_AVAIL_LO, (uint32_t)d->avail);
-        drv_wr(d, R_QUEUE_AVAIL_HI, (uint32_t)(d->avail >> 32));
-        drv_wr(d, R_QUEUE_USED_LO, (uint32_t)d->used);
-        drv_wr(d, R_QUEUE_USED_HI, (uint32_t)(d->used >> 32));
-        drv_wr(d, R_QUEUE_READY, 1);
+        return true;
     }
+    drv_wr(d, R_DRV_FEATURES_SEL, 0);
+    drv_wr(d, R_DRV_FEATURES, (uint32_t)features);
+    drv_wr(d, R_DRV_FEATURES_SEL, 1);
+    drv_wr(d, R_DRV_FEATURES, (uint32_t)(features >> 32));
+    drv_wr(d, R_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK);
+    return drv_rd(d, R_STATUS) & S_FEATURES_OK;
+}
+
+/* Queue q's registers on a modern transport: size, the three parts'
+ * addresses, ready (spec 4.2.3.2). Nothing is checked or written to RAM,
+ * so any addresses can be tried. */
+static inline void drv_queue_regs(struct drv *d, unsigned q, unsigned num, uint64_t desc,
+                                  uint64_t avail, uint64_t used)
+{
+    drv_wr(d, R_QUEUE_SEL, q);
+    drv_wr(d, R_QUEUE_NUM, num);
+    drv_wr(d, R_QUEUE_DESC_LO, (uint32_t)desc);
+    drv_wr(d, R_QUEUE_DESC_HI, (uint32_t)(desc >> 32));
+    drv_wr(d, R_QUEUE_AVAIL_LO, (uint32_t)avail);
+    drv_wr(d, R_QUEUE_AVAIL_HI, (uint32_t)(avail >> 32));
+    drv_wr(d, R_QUEUE_USED_LO, (uint32_t)used);
+    drv_wr(d, R_QUEUE_USED_HI, (uint32_t)(used >> 32));
+    drv_wr(d, R_QUEUE_READY, 1);
+}
+
+/* Queue q on a modern transport with its parts at desc, avail and used (the
+ * 64 KiB from desc zeroed), and d's ring state pointed at it. */
+static inline void drv_queue_modern(struct drv *d, unsigned q, unsigned num, uint64_t desc,
+                                    uint64_t avail, uint64_t used)
+{
+    d->num = num;
+    d->desc = desc, d->avail = avail, d->used = used;
+    d->avail_idx = d->used_seen = d->next_desc = 0;
+    memset(drv_ptr(d, desc), 0, 0x10000);
+    drv_queue_regs(d, q, num, desc, avail, used);
+}
+
+/* Queue q on a legacy transport: one page-aligned block at base, given by
+ * its page number (spec 4.2.4); the 64 KiB from base, more than the largest
+ * ring takes, zeroed, and d's ring state pointed at it. */
+static inline void drv_queue_legacy(struct drv *d, unsigned q, unsigned num, uint64_t base)
+{
+    d->num = num;
+    d->desc = base;
+    d->avail = base + 16ull * num;
+    d->used = base + ((16ull * num + 6 + 2ull * num + 4095) & ~4095ull);
+    d->avail_idx = d->used_seen = d->next_desc = 0;
+    memset(drv_ptr(d, base), 0, 0x10000);
+    drv_wr(d, R_QUEUE_SEL, q);
+    drv_wr(d, R_QUEUE_NUM, num);
+    drv_wr(d, R_QUEUE_ALIGN, 4096);
+    drv_wr(d, R_QUEUE_PFN, (uint32_t)(base >> 12));
+}
+
+/* Negotiate `features` and set up queue 0 with `num` entries the way Linux
+ * does (spec 3.1.1, 4.2.3.2 / 4.2.4). Returns the status register. */
+static inline uint32_t drv_init(struct drv *d, uint64_t features, unsigned num)
+{
+    if (!drv_negotiate(d, features))
+        return drv_rd(d, R_STATUS);
+    if (d->legacy)
+        drv_queue_legacy(d, 0, num, RING_PA);
+    else
+        drv_queue_modern(d, 0, num, DESC_PA, AVAIL_PA, USED_PA);
     uint32_t st = drv_rd(d, R_STATUS) & ~S_NEEDS_RESET;
     drv_wr(d, R_STATUS, st | S_DRIVER_OK);
     return drv_rd(d, R_STATUS);
@@ -250,6 +286,16 @@ static inline void drv_kick(struct drv *d)
     drv_wr(d, R_QUEUE_NOTIFY, 0);
 }
 
+/* One buffer made available as a chain of its own, and queue 0 notified;
+ * returns the head. */
+static inline uint16_t drv_push(struct drv *d, uint64_t pa, uint32_t len, uint16_t flags)
+{
+    struct drv_buf b = {pa, len, flags};
+    uint16_t head = drv_add(d, &b, 1);
+    drv_kick(d);
+    return head;
+}
+
 static inline uint16_t drv_used_idx(struct drv *d)
 {
     return __atomic_load_n((uint16_t *)drv_ptr(d, d->used + 2), __ATOMIC_ACQUIRE);
@@ -281,6 +327,14 @@ static inline void drv_settle(void)
 {
     struct timespec ts = {0, 20000000};
     nanosleep(&ts, NULL);
+}
+
+/* Wait (up to 2 s) for the device to set NEEDS_RESET; whether it did. */
+static inline bool drv_wait_needs_reset(struct drv *d)
+{
+    for (int i = 0; i < 100 && !(drv_rd(d, R_STATUS) & S_NEEDS_RESET); i++)
+        drv_settle();
+    return drv_rd(d, R_STATUS) & S_NEEDS_RESET;
 }
 
 #endif

@@ -8,42 +8,13 @@
  * 1.2 spec's (2.7).
  */
 #include "test.h"
-#include "test_virtio_driver.h"
+#include "test_rng_rig.h"
 
 #include <libfdt.h>
-
-#include "dev/virtio_rng.h"
 
 #define F_INDIRECT VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC)
 #define F_EVENT_IDX VIRTIO_BIT(VIRTIO_F_EVENT_IDX)
 #define F_VERSION_1 VIRTIO_BIT(VIRTIO_F_VERSION_1)
-
-struct rig {
-    struct drv d;
-    struct virtio_rng *rng;
-};
-
-static void rig_up(struct rig *r, bool legacy)
-{
-    memset(r, 0, sizeof(*r));
-    drv_setup(&r->d, legacy);
-    r->rng = virtio_rng_create(&r->d.pm);
-    drv_attach(&r->d, virtio_rng_device(r->rng));
-}
-
-static void rig_down(struct rig *r)
-{
-    drv_teardown(&r->d);
-    virtio_rng_destroy(r->rng);
-}
-
-static bool all_zero(const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (p[i])
-            return false;
-    return true;
-}
 
 TEST(virtio_mmio, empty_slot_legacy)
 {
@@ -81,8 +52,8 @@ TEST(virtio_mmio, empty_slot_modern)
 
 TEST(virtio_mmio, rng_registers_legacy)
 {
-    struct rig r;
-    rig_up(&r, true);
+    struct rng_rig r;
+    rng_rig_up(&r, true);
     struct drv *d = &r.d;
     ASSERT_EQ(drv_rd(d, R_MAGIC), 0x74726976);
     ASSERT_EQ(drv_rd(d, R_VERSION), 1);
@@ -111,13 +82,13 @@ TEST(virtio_mmio, rng_registers_legacy)
     ASSERT_EQ(drv_rdn(d, R_MAGIC, 8), 0x0000000174726976ull);
     ASSERT_EQ(drv_rd(d, R_STATUS), 0);
     ASSERT_EQ(drv_rd(d, R_ISR), 0);
-    rig_down(&r);
+    rng_rig_down(&r);
 }
 
 TEST(virtio_mmio, rng_registers_modern)
 {
-    struct rig r;
-    rig_up(&r, false);
+    struct rng_rig r;
+    rng_rig_up(&r, false);
     struct drv *d = &r.d;
     ASSERT_EQ(drv_rd(d, R_VERSION), 2);
     drv_wr(d, R_DEV_FEATURES_SEL, 0);
@@ -130,28 +101,28 @@ TEST(virtio_mmio, rng_registers_modern)
     drv_wr(d, R_QUEUE_SEL, 0);
     ASSERT_EQ(drv_rd(d, R_QUEUE_NUM_MAX), 0x400);
     ASSERT_EQ(drv_rd(d, R_CONFIG), 0xffffffff);
-    rig_down(&r);
+    rng_rig_down(&r);
 }
 
 /* Spec 3.1.1: the device leaves FEATURES_OK clear for a subset it cannot
  * accept; a modern device needs VERSION_1 (spec 6.1). */
 TEST(virtio_mmio, features_ok_check)
 {
-    struct rig r;
-    rig_up(&r, false);
+    struct rng_rig r;
+    rng_rig_up(&r, false);
     struct drv *d = &r.d;
     ASSERT_EQ(drv_init(d, F_VERSION_1 | VIRTIO_BIT(5), 8) & S_FEATURES_OK, 0);
     ASSERT_EQ(drv_init(d, F_INDIRECT, 8) & S_FEATURES_OK, 0);
     uint32_t st = drv_init(d, F_VERSION_1 | F_INDIRECT | F_EVENT_IDX, 8);
     ASSERT_EQ(st, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
     ASSERT_EQ(drv_rd(d, R_QUEUE_READY), 1);
-    rig_down(&r);
+    rng_rig_down(&r);
 }
 
 static void rng_roundtrip(bool legacy, uint64_t features)
 {
-    struct rig r;
-    rig_up(&r, legacy);
+    struct rng_rig r;
+    rng_rig_up(&r, legacy);
     struct drv *d = &r.d;
     uint32_t st = drv_init(d, features, 8);
     ASSERT_EQ(st & (S_DRIVER_OK | S_NEEDS_RESET), S_DRIVER_OK);
@@ -179,7 +150,7 @@ static void rng_roundtrip(bool legacy, uint64_t features)
     ASSERT_EQ(drv_rd(d, R_QUEUE_READY), 0);
     if (legacy)
         ASSERT_EQ(drv_rd(d, R_QUEUE_PFN), 0);
-    rig_down(&r);
+    rng_rig_down(&r);
 }
 
 TEST(virtio_mmio, rng_legacy)
@@ -194,24 +165,21 @@ TEST(virtio_mmio, rng_modern)
 
 TEST(virtio_mmio, legacy_pfn_reads_back)
 {
-    struct rig r;
-    rig_up(&r, true);
-    drv_init(&r.d, 0, 8);
-    ASSERT_EQ(drv_rd(&r.d, R_QUEUE_PFN), RING_PA >> 12);
+    struct rng_rig r;
+    struct drv *d = rng_rig_start(&r, true, 0);
+    ASSERT_EQ(drv_rd(d, R_QUEUE_PFN), RING_PA >> 12);
     /* Writing 0 to QueuePFN resets the device, as on QEMU. */
-    drv_wr(&r.d, R_QUEUE_PFN, 0);
-    ASSERT_EQ(drv_rd(&r.d, R_STATUS), 0);
-    ASSERT_EQ(drv_rd(&r.d, R_QUEUE_PFN), 0);
-    rig_down(&r);
+    drv_wr(d, R_QUEUE_PFN, 0);
+    ASSERT_EQ(drv_rd(d, R_STATUS), 0);
+    ASSERT_EQ(drv_rd(d, R_QUEUE_PFN), 0);
+    rng_rig_down(&r);
 }
 
 /* Indirect descriptors (spec 2.7.5.3): two writable buffers in a table. */
 TEST(virtio_mmio, indirect_chain)
 {
-    struct rig r;
-    rig_up(&r, false);
-    struct drv *d = &r.d;
-    drv_init(d, F_VERSION_1 | F_INDIRECT, 8);
+    struct rng_rig r;
+    struct drv *d = rng_rig_start(&r, false, F_VERSION_1 | F_INDIRECT);
     memset(drv_ptr(d, BUF_PA), 0, 0x2000);
     struct drv_buf b[2] = {{BUF_PA, 16, VIRTQ_DESC_F_WRITE}, {BUF_PA + 0x1000, 48, VIRTQ_DESC_F_WRITE}};
     drv_add_indirect(d, TABLE_PA, b, 2);
@@ -221,97 +189,79 @@ TEST(virtio_mmio, indirect_chain)
     drv_take(d, &id, &len);
     ASSERT_EQ(len, 64);
     ASSERT_FALSE(all_zero(drv_ptr(d, BUF_PA + 0x1000), 48));
-    rig_down(&r);
+    rng_rig_down(&r);
 }
 
 /* Event index (spec 2.7.10): no interrupt until used idx passes used_event;
  * the device publishes avail_event = next avail index it will read. */
 TEST(virtio_mmio, event_idx)
 {
-    struct rig r;
-    rig_up(&r, false);
-    struct drv *d = &r.d;
-    drv_init(d, F_VERSION_1 | F_EVENT_IDX, 8);
+    struct rng_rig r;
+    struct drv *d = rng_rig_start(&r, false, F_VERSION_1 | F_EVENT_IDX);
     uint16_t *used_event = drv_ptr(d, d->avail + 4 + 2 * 8);
     uint16_t *avail_event = drv_ptr(d, d->used + 4 + 8 * 8);
     *used_event = 1;   /* interrupt only once the 2nd buffer is used */
-    struct drv_buf b = {BUF_PA, 8, VIRTQ_DESC_F_WRITE};
-    drv_add(d, &b, 1);
-    drv_kick(d);
+    drv_push(d, BUF_PA, 8, VIRTQ_DESC_F_WRITE);
     ASSERT_TRUE(drv_wait(d, 1));
     ASSERT_EQ(*avail_event, 1);
     /* The first push after a reset interrupts whatever used_event says, as
      * QEMU's (its signalled_used_valid starts false). */
     ASSERT_EQ(drv_level(d), 1);
-    rig_down(&r);
+    rng_rig_down(&r);
 }
 
 TEST(virtio_mmio, event_idx_suppresses)
 {
-    struct rig r;
-    rig_up(&r, false);
-    struct drv *d = &r.d;
-    drv_init(d, F_VERSION_1 | F_EVENT_IDX, 8);
+    struct rng_rig r;
+    struct drv *d = rng_rig_start(&r, false, F_VERSION_1 | F_EVENT_IDX);
     uint16_t *used_event = drv_ptr(d, d->avail + 4 + 2 * 8);
-    struct drv_buf b = {BUF_PA, 8, VIRTQ_DESC_F_WRITE};
     /* First push always interrupts (no history yet). */
     *used_event = 0;
-    drv_add(d, &b, 1);
-    drv_kick(d);
+    drv_push(d, BUF_PA, 8, VIRTQ_DESC_F_WRITE);
     ASSERT_TRUE(drv_wait(d, 1));
     ASSERT_EQ(drv_level(d), 1);
     drv_wr(d, R_ISR_ACK, 1);
     /* used_event 5: used idx going 1 -> 2 does not cross it. */
     *used_event = 5;
-    drv_add(d, &b, 1);
-    drv_kick(d);
+    drv_push(d, BUF_PA, 8, VIRTQ_DESC_F_WRITE);
     ASSERT_TRUE(drv_wait(d, 2));
     ASSERT_EQ(drv_level(d), 0);
     /* used_event 2: 2 -> 3 crosses it. */
     *used_event = 2;
-    drv_add(d, &b, 1);
-    drv_kick(d);
+    drv_push(d, BUF_PA, 8, VIRTQ_DESC_F_WRITE);
     ASSERT_TRUE(drv_wait(d, 3));
     ASSERT_EQ(drv_level(d), 1);
-    rig_down(&r);
+    rng_rig_down(&r);
 }
 
 TEST(virtio_mmio, no_interrupt_flag)
 {
-    struct rig r;
-    rig_up(&r, false);
-    struct drv *d = &r.d;
-    drv_init(d, F_VERSION_1, 8);
+    struct rng_rig r;
+    struct drv *d = rng_rig_start(&r, false, F_VERSION_1);
     *(uint16_t *)drv_ptr(d, d->avail) = VIRTQ_AVAIL_F_NO_INTERRUPT;
-    struct drv_buf b = {BUF_PA, 8, VIRTQ_DESC_F_WRITE};
-    drv_add(d, &b, 1);
-    drv_kick(d);
+    drv_push(d, BUF_PA, 8, VIRTQ_DESC_F_WRITE);
     ASSERT_TRUE(drv_wait(d, 1));
     ASSERT_EQ(drv_level(d), 0);
-    rig_down(&r);
+    rng_rig_down(&r);
 }
 
 /* A driver-readable buffer gets nothing from an rng: used length 0. */
 TEST(virtio_mmio, rng_readable_buffer)
 {
-    struct rig r;
-    rig_up(&r, true);
-    struct drv *d = &r.d;
-    drv_init(d, 0, 8);
-    struct drv_buf b = {BUF_PA, 8, 0};
-    drv_add(d, &b, 1);
-    drv_kick(d);
+    struct rng_rig r;
+    struct drv *d = rng_rig_start(&r, true, 0);
+    drv_push(d, BUF_PA, 8, 0);
     ASSERT_TRUE(drv_wait(d, 1));
     uint32_t id, len;
     drv_take(d, &id, &len);
     ASSERT_EQ(len, 0);
-    rig_down(&r);
+    rng_rig_down(&r);
 }
 
 /* ---- malformed rings: each ends in NEEDS_RESET plus a config interrupt,
  * nothing used, and the device usable again after a reset. */
 
-static void expect_broken(struct rig *r)
+static void expect_broken(struct rng_rig *r)
 {
     struct drv *d = &r->d;
     drv_settle();
@@ -321,15 +271,13 @@ static void expect_broken(struct rig *r)
     ASSERT_EQ(drv_level(d), 1);
 }
 
-static void recover(struct rig *r, bool legacy)
+static void recover(struct rng_rig *r, bool legacy)
 {
     struct drv *d = &r->d;
     uint32_t st = drv_init(d, legacy ? 0 : F_VERSION_1, 8);
     ASSERT_EQ(st & S_NEEDS_RESET, 0);
     ASSERT_EQ(drv_level(d), 0);
-    struct drv_buf b = {BUF_PA, 8, VIRTQ_DESC_F_WRITE};
-    drv_add(d, &b, 1);
-    drv_kick(d);
+    drv_push(d, BUF_PA, 8, VIRTQ_DESC_F_WRITE);
     ASSERT_TRUE(drv_wait(d, 1));
 }
 
@@ -337,9 +285,8 @@ typedef void (*breaker)(struct drv *d);
 
 static void malformed(breaker f, bool legacy, uint64_t features)
 {
-    struct rig r;
-    rig_up(&r, legacy);
-    drv_init(&r.d, features | (legacy ? 0 : F_VERSION_1), 8);
+    struct rng_rig r;
+    rng_rig_start(&r, legacy, features | (legacy ? 0 : F_VERSION_1));
     f(&r.d);
     drv_kick(&r.d);
     expect_broken(&r);
@@ -350,7 +297,7 @@ static void malformed(breaker f, bool legacy, uint64_t features)
     ASSERT_EQ(drv_used_idx(&r.d), 0);
     recover(&r, legacy);
 out:
-    rig_down(&r);
+    rng_rig_down(&r);
 }
 
 static void brk_loop(struct drv *d)
@@ -470,27 +417,15 @@ TEST(virtio_ring, indirect_not_negotiated) { malformed(brk_indirect_not_negotiat
 static uint32_t modern_queue(struct drv *d, unsigned num, uint64_t desc, uint64_t avail,
                              uint64_t used)
 {
-    drv_wr(d, R_STATUS, 0);
-    drv_wr(d, R_STATUS, S_ACK | S_DRIVER);
-    drv_wr(d, R_DRV_FEATURES_SEL, 1);
-    drv_wr(d, R_DRV_FEATURES, 1);
-    drv_wr(d, R_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK);
-    drv_wr(d, R_QUEUE_SEL, 0);
-    drv_wr(d, R_QUEUE_NUM, num);
-    drv_wr(d, R_QUEUE_DESC_LO, (uint32_t)desc);
-    drv_wr(d, R_QUEUE_DESC_HI, (uint32_t)(desc >> 32));
-    drv_wr(d, R_QUEUE_AVAIL_LO, (uint32_t)avail);
-    drv_wr(d, R_QUEUE_AVAIL_HI, (uint32_t)(avail >> 32));
-    drv_wr(d, R_QUEUE_USED_LO, (uint32_t)used);
-    drv_wr(d, R_QUEUE_USED_HI, (uint32_t)(used >> 32));
-    drv_wr(d, R_QUEUE_READY, 1);
+    drv_negotiate(d, F_VERSION_1);
+    drv_queue_regs(d, 0, num, desc, avail, used);
     return drv_rd(d, R_STATUS);
 }
 
 TEST(virtio_ring, bad_queue_setup)
 {
-    struct rig r;
-    rig_up(&r, false);
+    struct rng_rig r;
+    rng_rig_up(&r, false);
     struct drv *d = &r.d;
     ASSERT_EQ(modern_queue(d, 8, DESC_PA, AVAIL_PA, USED_PA) & S_NEEDS_RESET, 0);
     ASSERT_EQ(modern_queue(d, 3, DESC_PA, AVAIL_PA, USED_PA) & S_NEEDS_RESET, S_NEEDS_RESET);
@@ -508,13 +443,13 @@ TEST(virtio_ring, bad_queue_setup)
     drv_wr(d, R_STATUS, drv_rd(d, R_STATUS) | S_DRIVER_OK);
     drv_wr(d, R_QUEUE_NOTIFY, 0);
     ASSERT_EQ(drv_rd(d, R_ISR) & 1, 0);
-    rig_down(&r);
+    rng_rig_down(&r);
 }
 
 TEST(virtio_ring, legacy_bad_queue_setup)
 {
-    struct rig r;
-    rig_up(&r, true);
+    struct rng_rig r;
+    rng_rig_up(&r, true);
     struct drv *d = &r.d;
     drv_wr(d, R_STATUS, S_ACK | S_DRIVER);
     drv_wr(d, R_GUEST_PAGE_SIZE, 4096);
@@ -537,22 +472,20 @@ TEST(virtio_ring, legacy_bad_queue_setup)
     drv_wr(d, R_QUEUE_ALIGN, 3000);
     drv_wr(d, R_QUEUE_PFN, (uint32_t)(RING_PA >> 12));
     ASSERT_EQ(drv_rd(d, R_STATUS) & S_NEEDS_RESET, S_NEEDS_RESET);
-    rig_down(&r);
+    rng_rig_down(&r);
 }
 
 /* Machine reset through dev_ops: everything back to power-on values. */
 TEST(virtio_mmio, machine_reset)
 {
-    struct rig r;
-    rig_up(&r, false);
-    struct drv *d = &r.d;
-    drv_init(d, F_VERSION_1, 8);
+    struct rng_rig r;
+    struct drv *d = rng_rig_start(&r, false, F_VERSION_1);
     drv_wr(d, R_DEV_FEATURES_SEL, 1);
     virtio_mmio_ops.reset(d->t);
     ASSERT_EQ(drv_rd(d, R_STATUS), 0);
     ASSERT_EQ(drv_rd(d, R_QUEUE_READY), 0);
     ASSERT_EQ(drv_rd(d, R_DEV_FEATURES), 0x30000000);
-    rig_down(&r);
+    rng_rig_down(&r);
 }
 
 /* The node QEMU 7.2 writes for a slot (dumpdtb): virtio_mmio@<base>,

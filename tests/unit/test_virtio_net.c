@@ -37,84 +37,33 @@ struct net_rig {
     struct virtio_net *net;
 };
 
-static void queue_setup(struct drv *d, unsigned q, uint64_t desc, uint64_t avail, uint64_t used,
-                        unsigned num)
-{
-    d->num = num;
-    d->desc = desc, d->avail = avail, d->used = used;
-    d->avail_idx = d->used_seen = d->next_desc = 0;
-    memset(drv_ptr(d, desc), 0, 0x10000);
-    drv_wr(d, R_QUEUE_SEL, q);
-    drv_wr(d, R_QUEUE_NUM, num);
-    drv_wr(d, R_QUEUE_DESC_LO, (uint32_t)desc);
-    drv_wr(d, R_QUEUE_DESC_HI, 0);
-    drv_wr(d, R_QUEUE_AVAIL_LO, (uint32_t)avail);
-    drv_wr(d, R_QUEUE_AVAIL_HI, 0);
-    drv_wr(d, R_QUEUE_USED_LO, (uint32_t)used);
-    drv_wr(d, R_QUEUE_USED_HI, 0);
-    drv_wr(d, R_QUEUE_READY, 1);
-}
-
-/* Modern driver start: features, rx queue 0 and tx queue 1 (and the
- * control queue 2 if ctrl is given), DRIVER_OK. */
-static uint32_t rig_init_ctrl(struct net_rig *r, uint64_t features, struct drv *ctrl);
-
-static uint32_t rig_init(struct net_rig *r, uint64_t features)
-{
-    return rig_init_ctrl(r, features, NULL);
-}
-
+/* The driver's start (spec 3.1.1): features, receiveq 0 and transmitq 1
+ * (and the control queue 2 if ctrl is given, modern only), DRIVER_OK. */
 static uint32_t rig_init_ctrl(struct net_rig *r, uint64_t features, struct drv *ctrl)
 {
     struct drv *d = &r->rx;
-    drv_wr(d, R_STATUS, 0);
-    drv_wr(d, R_STATUS, S_ACK);
-    drv_wr(d, R_STATUS, S_ACK | S_DRIVER);
-    drv_wr(d, R_DRV_FEATURES_SEL, 0);
-    drv_wr(d, R_DRV_FEATURES, (uint32_t)features);
-    drv_wr(d, R_DRV_FEATURES_SEL, 1);
-    drv_wr(d, R_DRV_FEATURES, (uint32_t)(features >> 32));
-    drv_wr(d, R_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK);
-    queue_setup(d, 0, DESC_PA, AVAIL_PA, USED_PA, 64);
+    drv_negotiate(d, features);
+    if (d->legacy) {
+        drv_queue_legacy(d, 0, 64, RING_PA);
+        r->tx = *d;
+        drv_queue_legacy(&r->tx, 1, 64, TX_DESC);
+        drv_wr(d, R_STATUS, S_ACK | S_DRIVER | S_DRIVER_OK);
+        return drv_rd(d, R_STATUS);
+    }
+    drv_queue_modern(d, 0, 64, DESC_PA, AVAIL_PA, USED_PA);
     r->tx = *d;
-    queue_setup(&r->tx, 1, TX_DESC, TX_AVAIL, TX_USED, 64);
+    drv_queue_modern(&r->tx, 1, 64, TX_DESC, TX_AVAIL, TX_USED);
     if (ctrl) {
         *ctrl = *d;
-        queue_setup(ctrl, 2, CTRL_DESC, CTRL_AVAIL, CTRL_USED, 16);
+        drv_queue_modern(ctrl, 2, 16, CTRL_DESC, CTRL_AVAIL, CTRL_USED);
     }
     drv_wr(d, R_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
     return drv_rd(d, R_STATUS);
 }
 
-/* Legacy (version 1) start: page-aligned ring blocks by PFN. */
-static void legacy_queue(struct drv *d, unsigned q, uint64_t base, unsigned num)
+static uint32_t rig_init(struct net_rig *r, uint64_t features)
 {
-    d->num = num;
-    d->desc = base;
-    d->avail = base + 16ull * num;
-    d->used = base + ((16ull * num + 6 + 2ull * num + 4095) & ~4095ull);
-    d->avail_idx = d->used_seen = d->next_desc = 0;
-    memset(drv_ptr(d, base), 0, 0x10000);
-    drv_wr(d, R_QUEUE_SEL, q);
-    drv_wr(d, R_QUEUE_NUM, num);
-    drv_wr(d, R_QUEUE_ALIGN, 4096);
-    drv_wr(d, R_QUEUE_PFN, (uint32_t)(base >> 12));
-}
-
-static uint32_t rig_init_legacy(struct net_rig *r, uint32_t features)
-{
-    struct drv *d = &r->rx;
-    drv_wr(d, R_STATUS, 0);
-    drv_wr(d, R_STATUS, S_ACK);
-    drv_wr(d, R_STATUS, S_ACK | S_DRIVER);
-    drv_wr(d, R_GUEST_PAGE_SIZE, 4096);
-    drv_wr(d, R_DRV_FEATURES_SEL, 0);
-    drv_wr(d, R_DRV_FEATURES, features);
-    legacy_queue(d, 0, RING_PA, 64);
-    r->tx = *d;
-    legacy_queue(&r->tx, 1, TX_DESC, 64);
-    drv_wr(d, R_STATUS, S_ACK | S_DRIVER | S_DRIVER_OK);
-    return drv_rd(d, R_STATUS);
+    return rig_init_ctrl(r, features, NULL);
 }
 
 static void rig_open_mode(struct net_rig *r, bool legacy)
@@ -174,6 +123,21 @@ static bool is_arp_reply(const uint8_t *p)
            p[29] == 0 && p[30] == 2 && p[31] == 2 && !memcmp(p, guest_mac, 6);
 }
 
+/* One receive buffer of 1526 bytes (0xaa until written), then an ARP
+ * request with an `hdr`-byte header: the length the device used of the
+ * buffer, 0 if the request or the reply was not used in time. */
+static uint32_t arp_exchange(struct net_rig *r, size_t hdr)
+{
+    memset(drv_ptr(&r->rx, RXBUF_PA), 0xaa, 0x1000);
+    drv_push(&r->rx, RXBUF_PA, 1526, VIRTQ_DESC_F_WRITE);
+    send_arp(r, hdr);
+    if (!drv_wait(&r->tx, 1) || !drv_wait(&r->rx, 1))
+        return 0;
+    uint32_t id, len;
+    drv_take(&r->rx, &id, &len);
+    return len;
+}
+
 TEST(virtio_net, arp_round_trip)
 {
     struct net_rig r;
@@ -181,15 +145,7 @@ TEST(virtio_net, arp_round_trip)
     ASSERT_TRUE(r.nb != NULL);
     uint32_t st = rig_init(&r, VIRTIO_BIT(VIRTIO_F_VERSION_1) | F_MAC | F_STATUS);
     ASSERT_EQ(st & S_NEEDS_RESET, 0);
-    memset(drv_ptr(&r.rx, RXBUF_PA), 0xaa, 0x1000);
-    struct drv_buf rb = {RXBUF_PA, 1526, VIRTQ_DESC_F_WRITE};
-    drv_add(&r.rx, &rb, 1);
-    drv_wr(&r.rx, R_QUEUE_NOTIFY, 0);
-    send_arp(&r, HDR12);
-    ASSERT_TRUE(drv_wait(&r.tx, 1));
-    ASSERT_TRUE(drv_wait(&r.rx, 1));
-    uint32_t id, len;
-    drv_take(&r.rx, &id, &len);
+    uint32_t len = arp_exchange(&r, HDR12);
     /* An ARP packet is 28 bytes; slirp pads the frame to 64. */
     ASSERT_TRUE(len >= HDR12 + 42 && len <= HDR12 + 64);
     const uint8_t *p = drv_ptr(&r.rx, RXBUF_PA);
@@ -207,17 +163,9 @@ TEST(virtio_net, legacy_header_sizes)
     rig_open_mode(&r, true);
     for (int merge = 0; merge < 2; merge++) {
         size_t hdr = merge ? 12 : 10;
-        uint32_t st = rig_init_legacy(&r, (uint32_t)(F_MAC | (merge ? F_MRG_RXBUF : 0)));
+        uint32_t st = rig_init(&r, F_MAC | (merge ? F_MRG_RXBUF : 0));
         ASSERT_EQ(st & S_NEEDS_RESET, 0);
-        memset(drv_ptr(&r.rx, RXBUF_PA), 0xaa, 0x1000);
-        struct drv_buf rb = {RXBUF_PA, 1526, VIRTQ_DESC_F_WRITE};
-        drv_add(&r.rx, &rb, 1);
-        drv_wr(&r.rx, R_QUEUE_NOTIFY, 0);
-        send_arp(&r, hdr);
-        ASSERT_TRUE(drv_wait(&r.tx, 1));
-        ASSERT_TRUE(drv_wait(&r.rx, 1));
-        uint32_t id, len;
-        drv_take(&r.rx, &id, &len);
+        uint32_t len = arp_exchange(&r, hdr);
         ASSERT_TRUE(len >= hdr + 42 && len <= hdr + 64);
         const uint8_t *p = drv_ptr(&r.rx, RXBUF_PA);
         ASSERT_TRUE(is_arp_reply(p + hdr));
@@ -334,9 +282,7 @@ TEST(virtio_net, small_buffer_without_merge_drops)
     struct net_rig r;
     rig_open(&r);
     rig_init(&r, VIRTIO_BIT(VIRTIO_F_VERSION_1) | F_MAC);
-    struct drv_buf rb = {RXBUF_PA, 50, VIRTQ_DESC_F_WRITE};   /* < 12 + 42 */
-    drv_add(&r.rx, &rb, 1);
-    drv_wr(&r.rx, R_QUEUE_NOTIFY, 0);
+    drv_push(&r.rx, RXBUF_PA, 50, VIRTQ_DESC_F_WRITE);   /* < 12 + 42 */
     send_arp(&r, HDR12);
     ASSERT_TRUE(drv_wait(&r.tx, 1));
     for (int i = 0; i < 10; i++)
@@ -356,9 +302,7 @@ static void bad_tx(void (*make)(struct net_rig *r))
     rig_init(&r, VIRTIO_BIT(VIRTIO_F_VERSION_1) | F_MAC);
     make(&r);
     drv_wr(&r.rx, R_QUEUE_NOTIFY, 1);
-    for (int i = 0; i < 50 && !(drv_rd(&r.rx, R_STATUS) & S_NEEDS_RESET); i++)
-        drv_settle();
-    ASSERT_TRUE(drv_rd(&r.rx, R_STATUS) & S_NEEDS_RESET);
+    ASSERT_TRUE(drv_wait_needs_reset(&r.rx));
     ASSERT_EQ(drv_used_idx(&r.tx), 0);
     rig_init(&r, VIRTIO_BIT(VIRTIO_F_VERSION_1) | F_MAC);
     ASSERT_EQ(drv_rd(&r.rx, R_STATUS) & S_NEEDS_RESET, 0);
@@ -402,13 +346,9 @@ TEST(virtio_net, rx_buffer_not_writable)
     struct net_rig r;
     rig_open(&r);
     rig_init(&r, VIRTIO_BIT(VIRTIO_F_VERSION_1) | F_MAC);
-    struct drv_buf rb = {RXBUF_PA, 1526, 0};
-    drv_add(&r.rx, &rb, 1);
-    drv_wr(&r.rx, R_QUEUE_NOTIFY, 0);
+    drv_push(&r.rx, RXBUF_PA, 1526, 0);
     send_arp(&r, HDR12);
-    for (int i = 0; i < 100 && !(drv_rd(&r.rx, R_STATUS) & S_NEEDS_RESET); i++)
-        drv_settle();
-    ASSERT_TRUE(drv_rd(&r.rx, R_STATUS) & S_NEEDS_RESET);
+    ASSERT_TRUE(drv_wait_needs_reset(&r.rx));
     ASSERT_EQ(drv_used_idx(&r.rx), 0);
     rig_close(&r);
 }
