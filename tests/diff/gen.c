@@ -485,6 +485,95 @@ static void gen_random_ldst(struct diff_rng *rng, struct diff_case *c)
     c->init.sp = DIFF_RAM_BASE + 256 + (RND(DIFF_RAM_SIZE - 512) & ~15u);
 }
 
+/* ---- a flag-setting instruction and a flag reader ---------------------- */
+
+/* A value for a comparison's second operand, related to the first so that
+ * equal, adjacent, sign-boundary and 32-bit-boundary cases come up often. */
+static uint64_t related_value(struct diff_rng *rng, uint64_t v)
+{
+    switch (RND(9)) {
+    case 0: return v;
+    case 1: return v + 1;
+    case 2: return v - 1;
+    case 3: return ~v;
+    case 4: return 0;
+    case 5: return 1ull << 63;
+    case 6: return (1ull << 63) - 1;
+    case 7: return v ^ 1ull << 31;
+    default: return gen_rand_value(rng);
+    }
+}
+
+/* insn[1] sets NZCV (SUBS/CMP, ADDS/CMN by immediate or shifted register,
+ * ANDS, CCMP/CCMN), insn[2] reads it (B.cond, CSEL and the other
+ * conditional selects, CCMP/CCMN, ADC/SBC, MRS NZCV): the flags left by
+ * one run-loop form and read by the next. */
+static void gen_flags_pair(struct diff_rng *rng, struct diff_case *c)
+{
+    uint32_t sf = BITS(1);
+    unsigned rn = gen_rand_reg(rng), rm = gen_rand_reg(rng), rd = gen_rand_reg(rng);
+    uint64_t a = c->init.x[rn] = PCT(30) ? (uint64_t)(uint32_t)gen_rand_value(rng) : c->init.x[rn];
+    uint32_t set;
+    switch (RND(6)) {
+    case 0:
+    case 1: { /* ADDS/SUBS (immediate), mostly SUBS/CMP */
+        uint32_t sh = PCT(20), imm12 = BITS(12), op = !PCT(20);
+        if (PCT(40))
+            imm12 = (uint32_t)(sh ? a >> 12 : a) & 0xfff;
+        c->init.x[rn] = PCT(30) ? (uint64_t)imm12 << (sh ? 12 : 0) : a;
+        set = 0x31000000 | sf << 31 | op << 30 | sh << 22 | imm12 << 10 | rn << 5 | (PCT(50) ? 31 : rd);
+        break;
+    }
+    case 2:
+    case 3: { /* ADDS/SUBS (shifted register) */
+        uint32_t shift = RND(3), imm6 = PCT(60) ? 0 : sf ? BITS(6) : BITS(5), op = !PCT(20);
+        if (rm != rn && rm != 31)
+            c->init.x[rm] = related_value(rng, a);
+        set = 0x2b000000 | sf << 31 | op << 30 | shift << 22 | rm << 16 | imm6 << 10 | rn << 5 |
+              (PCT(50) ? 31 : rd);
+        break;
+    }
+    case 4: { /* ANDS (shifted register), TST */
+        uint32_t shift = BITS(2), imm6 = sf ? BITS(6) : BITS(5);
+        set = 0x6a000000 | sf << 31 | shift << 22 | rm << 16 | imm6 << 10 | rn << 5 | rd;
+        break;
+    }
+    default: { /* CCMP/CCMN, register or immediate */
+        uint32_t op = !PCT(20), imm = BITS(1), cond = BITS(4), nzcv = BITS(4), rm_imm = BITS(5);
+        if (!imm && rm != rn && rm != 31)
+            c->init.x[rm] = related_value(rng, a);
+        set = 0x3a400000 | sf << 31 | op << 30 | (imm ? rm_imm : rm) << 16 | cond << 12 |
+              imm << 11 | rn << 5 | nzcv;
+        break;
+    }
+    }
+    uint32_t use, cond = BITS(4), usf = BITS(1);
+    unsigned un = gen_rand_reg(rng), um = gen_rand_reg(rng), ud = gen_rand_reg(rng);
+    switch (RND(6)) {
+    case 0:
+    case 1: /* B.cond */
+        use = 0x54000000 | rand_branch_imm(rng, 19) << 5 | cond;
+        break;
+    case 2: /* CSEL, CSINC, CSINV, CSNEG */
+        use = 0x1a800000 | usf << 31 | BITS(1) << 30 | um << 16 | cond << 12 | BITS(1) << 10 |
+              un << 5 | ud;
+        break;
+    case 3: /* CCMP/CCMN */
+        use = 0x3a400000 | usf << 31 | BITS(1) << 30 | um << 16 | cond << 12 | BITS(1) << 11 |
+              un << 5 | BITS(4);
+        break;
+    case 4: /* ADC, ADCS, SBC, SBCS */
+        use = 0x1a000000 | usf << 31 | BITS(2) << 29 | um << 16 | un << 5 | ud;
+        break;
+    default: /* MRS Xt, NZCV */
+        use = 0xd53b4200 | ud;
+        break;
+    }
+    c->insn[1] = set;
+    c->insn[2] = use;
+    c->ninsn = 3;
+}
+
 const struct diff_group diff_groups[] = {
     {"addsub_imm", DIFF_FAM_INT, gen_addsub_imm},
     {"addsub_shift", DIFF_FAM_INT, gen_addsub_shift},
@@ -517,6 +606,7 @@ const struct diff_group diff_groups[] = {
     {"random_dp", DIFF_FAM_INT, gen_random_dp},
     {"random_branch", DIFF_FAM_INT, gen_random_branch},
     {"random_ldst", DIFF_FAM_INT, gen_random_ldst},
+    {"flags_pair", DIFF_FAM_INT, gen_flags_pair},
     {"fp_arith", DIFF_FAM_FP, gen_fp_arith},
     {"fp_minmax", DIFF_FAM_FP, gen_fp_minmax},
     {"fp_fma", DIFF_FAM_FP, gen_fp_fma},
