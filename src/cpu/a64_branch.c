@@ -76,7 +76,7 @@ enum exec_status exec_BL(struct cpu *cpu, const struct op *op)
 
 enum exec_status exec_B_cond(struct cpu *cpu, const struct op *op)
 {
-    BRANCH_IF(cond_holds(cpu->nzcv, op->a));
+    BRANCH_IF(cpu_cond_holds(cpu, op->a));
 }
 
 enum exec_status exec_CBZ_w(struct cpu *cpu, const struct op *op)
@@ -166,7 +166,7 @@ enum exec_status exec_ERET(struct cpu *cpu, const struct op *op)
         cpu->pstate_ss = false; /* software step is not modelled */
         cpu->pc = branch_target(cpu, elr);
     } else {
-        cpu->nzcv = (uint32_t)spsr & 0xf0000000u;
+        cpu_set_nzcv(cpu, (uint32_t)spsr & 0xf0000000u);
         cpu->daif = (uint32_t)spsr & (SPSR_D | SPSR_A | SPSR_I | SPSR_F);
         cpu->pstate_ss = false;
         cpu->pstate_il = true;

@@ -270,7 +270,7 @@ static int64_t cond_table(unsigned cond)
 
 static inline bool cond_passed(const struct cpu *cpu, const struct op *op)
 {
-    return (op->imm >> (cpu->nzcv >> 28)) & 1;
+    return (op->imm >> (cpu_nzcv(cpu) >> 28)) & 1;
 }
 
 /* op->imm = condition table, op->a = the nzcv to set when it fails,
@@ -290,7 +290,7 @@ bool prep_ccmp(struct op *op)
             uint32_t m = (uint32_t)(M_W);                                           \
             alu_adds32(cpu, (uint32_t)reg_read(cpu, op->rn), (SUB) ? ~m : m, SUB); \
         } else {                                                                    \
-            cpu->nzcv = (uint32_t)op->a << 28;                                      \
+            cpu_set_nzcv(cpu, (uint32_t)op->a << 28);                               \
         }                                                                           \
         return EXEC_NEXT;                                                           \
     }                                                                               \
@@ -300,7 +300,7 @@ bool prep_ccmp(struct op *op)
             uint64_t m = (M_X);                                                     \
             alu_adds64(cpu, reg_read(cpu, op->rn), (SUB) ? ~m : m, SUB);            \
         } else {                                                                    \
-            cpu->nzcv = (uint32_t)op->a << 28;                                      \
+            cpu_set_nzcv(cpu, (uint32_t)op->a << 28);                               \
         }                                                                           \
         return EXEC_NEXT;                                                           \
     }

@@ -147,7 +147,7 @@ FRINT(FRINTI, fpu_rmode(cpu->fpcr), false)
     enum exec_status exec_##NAME(struct cpu *cpu, const struct op *op)                         \
     {                                                                                          \
         FP_CHECK(cpu, op);                                                                     \
-        cpu->nzcv = fpu_compare(FMT, RN, SECOND, SIGNAL, cpu->fpcr, &cpu->fpsr);               \
+        cpu_set_nzcv(cpu, fpu_compare(FMT, RN, SECOND, SIGNAL, cpu->fpcr, &cpu->fpsr));        \
         return EXEC_NEXT;                                                                      \
     }
 
@@ -161,10 +161,10 @@ FCMP(FCMPE_zero, 0, true)
     enum exec_status exec_##NAME(struct cpu *cpu, const struct op *op)                         \
     {                                                                                          \
         FP_CHECK(cpu, op);                                                                     \
-        if (cond_holds(cpu->nzcv, op->insn >> 12 & 15))                                        \
-            cpu->nzcv = fpu_compare(FMT, RN, RM, SIGNAL, cpu->fpcr, &cpu->fpsr);               \
+        if (cpu_cond_holds(cpu, op->insn >> 12 & 15))                                          \
+            cpu_set_nzcv(cpu, fpu_compare(FMT, RN, RM, SIGNAL, cpu->fpcr, &cpu->fpsr));        \
         else                                                                                   \
-            cpu->nzcv = (op->insn & 15) << 28;                                                 \
+            cpu_set_nzcv(cpu, (op->insn & 15) << 28);                                          \
         return EXEC_NEXT;                                                                      \
     }
 
@@ -183,7 +183,7 @@ enum exec_status exec_FMOV_imm(struct cpu *cpu, const struct op *op)
 enum exec_status exec_FCSEL(struct cpu *cpu, const struct op *op)
 {
     FP_CHECK(cpu, op);
-    fp_write(cpu, op->rd, cond_holds(cpu->nzcv, op->insn >> 12 & 15) ? RN : RM);
+    fp_write(cpu, op->rd, cpu_cond_holds(cpu, op->insn >> 12 & 15) ? RN : RM);
     return EXEC_NEXT;
 }
 

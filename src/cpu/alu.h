@@ -48,46 +48,35 @@ static inline uint64_t alu_adds64(struct cpu *cpu, uint64_t x, uint64_t y, unsig
     uint64_t r = x + y + carry;
     uint64_t c = ((x & y) | ((x | y) & ~r)) >> 63;
     uint64_t v = ((x ^ r) & (y ^ r)) >> 63;
-    cpu->nzcv = (uint32_t)(r >> 63) << 31 | (uint32_t)(r == 0) << 30 | (uint32_t)c << 29 |
-                (uint32_t)v << 28;
+    cpu_set_nzcv(cpu, (uint32_t)(r >> 63) << 31 | (uint32_t)(r == 0) << 30 | (uint32_t)c << 29 |
+                          (uint32_t)v << 28);
     return r;
-}
-
-/* The NZCV of x - y: the same flags as alu_adds64(cpu, x, ~y, 1), computed
- * the way a host compare does it. C is "no borrow" (x >= y unsigned), V the
- * signed overflow of the subtraction. */
-static inline uint32_t alu_sub_nzcv64(uint64_t x, uint64_t y)
-{
-    int64_t r;
-    bool v = __builtin_sub_overflow((int64_t)x, (int64_t)y, &r);
-    return (uint32_t)((uint64_t)r >> 63) << 31 | (uint32_t)(x == y) << 30 |
-           (uint32_t)(x >= y) << 29 | (uint32_t)v << 28;
 }
 
 static inline uint32_t alu_adds32(struct cpu *cpu, uint32_t x, uint32_t y, unsigned carry)
 {
     uint64_t wide = (uint64_t)x + y + carry;
     uint32_t r = (uint32_t)wide;
-    cpu->nzcv = (r >> 31) << 31 | (uint32_t)(r == 0) << 30 | (uint32_t)(wide >> 32) << 29 |
-                (((x ^ r) & (y ^ r)) >> 31) << 28;
+    cpu_set_nzcv(cpu, (r >> 31) << 31 | (uint32_t)(r == 0) << 30 | (uint32_t)(wide >> 32) << 29 |
+                          (((x ^ r) & (y ^ r)) >> 31) << 28);
     return r;
 }
 
 /* Flags of the logical S forms (ANDS, BICS): N and Z from the result, C = V = 0. */
 static inline void alu_logic_flags64(struct cpu *cpu, uint64_t r)
 {
-    cpu->nzcv = (uint32_t)(r >> 63) << 31 | (uint32_t)(r == 0) << 30;
+    cpu_set_nzcv(cpu, (uint32_t)(r >> 63) << 31 | (uint32_t)(r == 0) << 30);
 }
 
 static inline void alu_logic_flags32(struct cpu *cpu, uint32_t r)
 {
-    cpu->nzcv = (r >> 31) << 31 | (uint32_t)(r == 0) << 30;
+    cpu_set_nzcv(cpu, (r >> 31) << 31 | (uint32_t)(r == 0) << 30);
 }
 
 /* PSTATE.C as 0 or 1. */
 static inline unsigned alu_carry(const struct cpu *cpu)
 {
-    return (cpu->nzcv >> 29) & 1;
+    return cpu->flags_sub ? cpu->flags_x >= cpu->flags_y : (cpu->flags_nzcv >> 29) & 1;
 }
 
 #endif

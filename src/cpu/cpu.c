@@ -39,7 +39,7 @@ void cpu_reset(struct cpu *cpu)
     memset(cpu->sp_el, 0, sizeof(cpu->sp_el));
     cpu->sp = 0;
     cpu->pc = 0;
-    cpu->nzcv = 0;
+    cpu_set_nzcv(cpu, 0);
     cpu->daif = SPSR_D | SPSR_A | SPSR_I | SPSR_F;
     cpu->el = 1;
     cpu->spsel = 1;

@@ -93,7 +93,13 @@ struct cpu {
     uint64_t x[32];
     uint64_t sp;        /* the live stack pointer selected by EL and PSTATE.SP */
     uint64_t pc;
-    uint32_t nzcv;      /* PSTATE.NZCV, bits 31..28 */
+    /* PSTATE.NZCV, read with cpu_nzcv() and written with cpu_set_nzcv*():
+     * a comparison only records its operands (flags_sub), because most
+     * flags are overwritten before anything reads them, and a conditional
+     * branch can test the operands directly (cpu_cond_holds in op.h). */
+    uint32_t flags_nzcv;    /* bits 31..28, when !flags_sub */
+    bool flags_sub;         /* NZCV is that of flags_x - flags_y */
+    uint64_t flags_x, flags_y;
     uint32_t daif;      /* PSTATE.{D,A,I,F} in SPSR bit positions (9..6) */
     uint8_t el;         /* PSTATE.EL */
     uint8_t spsel;      /* PSTATE.SP: 0 = SP_EL0, 1 = SP_ELx */
@@ -155,9 +161,19 @@ struct cpu {
     unsigned index;       /* core number */
     bool single_step;     /* decode one instruction per block (tests, debugger) */
 
-    /* Pending interrupt lines (set by other threads), checked between blocks. */
-    volatile uint32_t irq_lines;     /* bit 0 IRQ, bit 1 FIQ, bit 2 SError */
-    volatile bool stop_request;
+    /* What the run loop looks at between blocks, in one word so that it
+     * takes one load when nothing is pending (cpu_attention). Other
+     * threads set the bytes with atomic operations. */
+    union {
+        uint32_t attention;
+        struct {
+            uint8_t irq_lines;       /* bit 0 IRQ, bit 1 FIQ, bit 2 SError */
+            bool stop_request;
+            /* Set by a semihosting SYS_EXIT or PSCI SYSTEM_OFF: the
+             * emulator exits. */
+            bool exit_requested;
+        };
+    };
     bool halted;                     /* WFI, or powered off */
 
     /* Statistics and budget. */
@@ -165,9 +181,7 @@ struct cpu {
 
     /* Semihosting (HLT #0xF000) enabled by -semihosting. */
     bool semihosting;
-    /* Set by a semihosting SYS_EXIT or PSCI SYSTEM_OFF: the emulator exits. */
-    bool exit_requested;
-    int exit_status;
+    int exit_status;                 /* with exit_requested */
 
     /* Firmware that lives in the emulator, installed by the board. Each
      * returns true if it handled the call; otherwise the CPU behaves as the
@@ -175,6 +189,38 @@ struct cpu {
     const struct cpu_hooks *hooks;
     void *board;
 };
+
+/* The NZCV of x - y as SUBS sets it (AddWithCarry(x, NOT y, 1)): C is
+ * "no borrow" (x >= y unsigned), V the signed overflow. A 32-bit
+ * comparison gives the same flags as this one of its operands shifted
+ * left by 32 (sign, zero, borrow and overflow all carry over). */
+static inline uint32_t nzcv_sub64(uint64_t x, uint64_t y)
+{
+    int64_t r;
+    bool v = __builtin_sub_overflow((int64_t)x, (int64_t)y, &r);
+    return (uint32_t)((uint64_t)r >> 63) << 31 | (uint32_t)(x == y) << 30 |
+           (uint32_t)(x >= y) << 29 | (uint32_t)v << 28;
+}
+
+/* PSTATE.NZCV in bits 31..28. */
+static inline uint32_t cpu_nzcv(const struct cpu *cpu)
+{
+    return cpu->flags_sub ? nzcv_sub64(cpu->flags_x, cpu->flags_y) : cpu->flags_nzcv;
+}
+
+static inline void cpu_set_nzcv(struct cpu *cpu, uint32_t nzcv)
+{
+    cpu->flags_nzcv = nzcv;
+    cpu->flags_sub = false;
+}
+
+/* NZCV becomes that of x - y (64-bit; see nzcv_sub64 for 32-bit operands). */
+static inline void cpu_set_nzcv_sub(struct cpu *cpu, uint64_t x, uint64_t y)
+{
+    cpu->flags_x = x;
+    cpu->flags_y = y;
+    cpu->flags_sub = true;
+}
 
 struct cpu_hooks {
     /* HVC or SMC #imm from the guest (PSCI). */
@@ -188,6 +234,13 @@ struct cpu_hooks {
 static inline uint32_t cpu_irq_lines(const struct cpu *cpu)
 {
     return __atomic_load_n(&cpu->irq_lines, __ATOMIC_RELAXED);
+}
+
+/* Nonzero if an interrupt line is up, a stop was requested or the machine
+ * is exiting. */
+static inline uint32_t cpu_attention(const struct cpu *cpu)
+{
+    return __atomic_load_n(&cpu->attention, __ATOMIC_RELAXED);
 }
 
 #define CPU_IRQ_LINE 1u

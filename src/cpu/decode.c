@@ -148,6 +148,13 @@ bool op_ends_block(const struct op *op)
     if (op->exec == exec_HINT || op->exec == exec_DMB || op->exec == exec_DSB ||
         op->exec == exec_CLREX)
         return false;
+    /* Reading a system register changes nothing a block depends on (the
+     * translation, the exception level, interrupt masks), and none of
+     * them reads the PC or the instruction count, which are only up to
+     * date at block boundaries; Linux reads SP_EL0 for `current` all the
+     * time. */
+    if (op->exec == exec_MRS)
+        return false;
     /* Conditional branches either jump (EXEC_JUMP ends the block there) or
      * fall through to the next op, so a block may go on past them. */
     if (op->exec == exec_B_cond || op->exec == exec_CBZ_w || op->exec == exec_CBNZ_w ||

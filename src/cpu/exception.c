@@ -22,7 +22,7 @@
 
 uint32_t cpu_get_pstate(const struct cpu *cpu)
 {
-    return cpu->nzcv | cpu->daif | (uint32_t)cpu->el << 2 | cpu->spsel |
+    return cpu_nzcv(cpu) | cpu->daif | (uint32_t)cpu->el << 2 | cpu->spsel |
            (cpu->pstate_ss ? SPSR_SS : 0) | (cpu->pstate_il ? SPSR_IL : 0) |
            (cpu->pstate_pan ? SPSR_PAN : 0);
 }
@@ -31,7 +31,7 @@ uint32_t cpu_get_pstate(const struct cpu *cpu)
  * EL0/EL1 state. */
 void cpu_set_pstate(struct cpu *cpu, uint32_t spsr)
 {
-    cpu->nzcv = spsr & 0xf0000000u;
+    cpu_set_nzcv(cpu, spsr & 0xf0000000u);
     cpu->daif = spsr & (SPSR_D | SPSR_A | SPSR_I | SPSR_F);
     cpu->pstate_ss = spsr & SPSR_SS;
     cpu->pstate_il = spsr & SPSR_IL;

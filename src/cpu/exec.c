@@ -84,7 +84,7 @@ enum fast_kind {
     FAST_ADDS_IMM_W, FAST_SUBS_IMM_W,
     FAST_LDR_IMM, FAST_STR_IMM, FAST_LDR_REG, FAST_STR_REG, FAST_LDP, FAST_STP,
     FAST_LDR_W_IMM, FAST_STR_W_IMM, FAST_LDRB_IMM, FAST_STRB_IMM, FAST_STP_PRE, FAST_LDP_POST,
-    FAST_B, FAST_BL, FAST_B_COND, FAST_CBZ, FAST_CBNZ, FAST_TBZ, FAST_TBNZ, FAST_RET,
+    FAST_B, FAST_BL, FAST_CBZ, FAST_CBNZ, FAST_TBZ, FAST_TBNZ, FAST_RET,
     FAST_CBZ_W, FAST_CBNZ_W, FAST_BR, FAST_BLR,
     FAST_ADDS_LSL, FAST_ADDS_LSR, FAST_ADDS_ASR, FAST_ADDS_ROR,
     FAST_ADD_EXT, FAST_ADC, FAST_ADD_W, FAST_SUB_W, FAST_SUBS_W, FAST_MOV_W,
@@ -94,6 +94,9 @@ enum fast_kind {
     FAST_ANDS_IMM_X, FAST_ANDS_IMM_W, FAST_EXTR_W, FAST_CSINC_W, FAST_CSINV_W,
     FAST_LDRH_IMM, FAST_LDRB_PRE, FAST_LDRB_POST, FAST_STRB_POST, FAST_STR_POST,
     FAST_LDTR, FAST_STTR,
+    /* B.cond, one kind per condition (FAST_B_COND + cond), so each tests
+     * its own condition with no lookup. */
+    FAST_B_COND, FAST_B_COND_LAST = FAST_B_COND + 15,
 };
 
 /* The inline form for a decoded op, or FAST_CALL. Only 64-bit forms, and
@@ -218,17 +221,8 @@ static uint8_t op_fast_kind(struct op *op)
     FAST_IF(PRFUM, true, FAST_NOP)
     FAST_IF(PRFM_lit, true, FAST_NOP)
 #undef FAST_IF
-    if (f == exec_B_cond) {
-        /* The condition (op->a) as a truth table over the 16 NZCV values
-         * in op->c (NZCV 0-7) and op->d (8-15). */
-        unsigned table = 0;
-        for (uint32_t nzcv = 0; nzcv < 16; nzcv++)
-            if (cond_holds(nzcv << 28, op->a))
-                table |= 1u << nzcv;
-        op->c = (uint8_t)table;
-        op->d = (uint8_t)(table >> 8);
-        return FAST_B_COND;
-    }
+    if (f == exec_B_cond)
+        return (uint8_t)(FAST_B_COND + op->a);
     return FAST_CALL;
 }
 
@@ -436,7 +430,7 @@ static inline uint64_t regoff_x(const struct cpu *cpu, const struct op *op)
         NEXT();                                                   \
     }
 #define X(field) cpu->x[op->field]
-#define SET_NZCV(value) (cpu->nzcv = (value))
+#define SET_NZCV(value) cpu_set_nzcv(cpu, (value))
 #define DISPATCH() goto *op->run
 #define NEXT()      \
     do {            \
@@ -445,9 +439,12 @@ static inline uint64_t regoff_x(const struct cpu *cpu, const struct op *op)
     } while (0)
 
 /* GCC would merge the identical dispatch jumps that end the inline forms
- * back into one, undoing the threading (measured: about 10% slower). */
+ * back into one, undoing the threading (measured: about 10% slower), and
+ * would pack a comparison's two operand stores (cpu_set_nzcv_sub) into one
+ * vector store, which the branch reading one of them right after cannot
+ * take its value from without a stall (measured: 20% slower). */
 #if defined(__GNUC__) && !defined(__clang__)
-#define RUN_LOOP_ATTR __attribute__((optimize("no-crossjumping")))
+#define RUN_LOOP_ATTR __attribute__((optimize("no-crossjumping", "no-tree-slp-vectorize")))
 #else
 #define RUN_LOOP_ATTR
 #endif
@@ -536,7 +533,14 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         [FAST_LDP_POST] = &&L_FAST_LDP_POST,
         [FAST_B] = &&L_FAST_B,
         [FAST_BL] = &&L_FAST_BL,
-        [FAST_B_COND] = &&L_FAST_B_COND,
+        [FAST_B_COND + 0] = &&L_FAST_B_COND_0, [FAST_B_COND + 1] = &&L_FAST_B_COND_1,
+        [FAST_B_COND + 2] = &&L_FAST_B_COND_2, [FAST_B_COND + 3] = &&L_FAST_B_COND_3,
+        [FAST_B_COND + 4] = &&L_FAST_B_COND_4, [FAST_B_COND + 5] = &&L_FAST_B_COND_5,
+        [FAST_B_COND + 6] = &&L_FAST_B_COND_6, [FAST_B_COND + 7] = &&L_FAST_B_COND_7,
+        [FAST_B_COND + 8] = &&L_FAST_B_COND_8, [FAST_B_COND + 9] = &&L_FAST_B_COND_9,
+        [FAST_B_COND + 10] = &&L_FAST_B_COND_10, [FAST_B_COND + 11] = &&L_FAST_B_COND_11,
+        [FAST_B_COND + 12] = &&L_FAST_B_COND_12, [FAST_B_COND + 13] = &&L_FAST_B_COND_13,
+        [FAST_B_COND + 14] = &&L_FAST_B_COND_14, [FAST_B_COND + 15] = &&L_FAST_B_COND_15,
         [FAST_CBZ] = &&L_FAST_CBZ,
         [FAST_CBNZ] = &&L_FAST_CBNZ,
         [FAST_TBZ] = &&L_FAST_TBZ,
@@ -588,8 +592,7 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         /* The slow way from one block to the next: full checks, then the
          * cached successor or a lookup. */
         bool chained = prev != NULL;
-        if (unlikely(cpu->exit_requested | cpu->stop_request | (cpu_irq_lines(cpu) != 0) |
-                     (cpu->insns >= limit))) {
+        if (unlikely(cpu_attention(cpu) || cpu->insns >= limit)) {
             enum cpu_stop why;
             if (!run_checks(cpu, limit, &why, &chained))
                 return why;
@@ -631,17 +634,19 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
             CASE(FAST_SUB_IMM):
                 X(rd) = X(rn) - (uint64_t)op->imm;
                 NEXT();
-            CASE(FAST_SUBS_IMM):
-                SET_NZCV(alu_sub_nzcv64(X(rn), (uint64_t)op->imm));
-                X(rd) = X(rn) - (uint64_t)op->imm;
+            CASE(FAST_SUBS_IMM): {
+                uint64_t n = X(rn);
+                cpu_set_nzcv_sub(cpu, n, (uint64_t)op->imm);
+                X(rd) = n - (uint64_t)op->imm;
                 NEXT();
+            }
             CASE(FAST_CMP_IMM):
-                SET_NZCV(alu_sub_nzcv64(X(rn), (uint64_t)op->imm));
+                cpu_set_nzcv_sub(cpu, X(rn), (uint64_t)op->imm);
                 NEXT();
             SHIFTED_CASES(ADD, X(rd) = X(rn) + m)
             SHIFTED_CASES(SUB, X(rd) = X(rn) - m)
-            SHIFTED_CASES(SUBS, SET_NZCV(alu_sub_nzcv64(X(rn), m)); X(rd) = X(rn) - m)
-            SHIFTED_CASES(CMP, SET_NZCV(alu_sub_nzcv64(X(rn), m)))
+            SHIFTED_CASES(SUBS, uint64_t n = X(rn); cpu_set_nzcv_sub(cpu, n, m); X(rd) = n - m)
+            SHIFTED_CASES(CMP, cpu_set_nzcv_sub(cpu, X(rn), m))
             SHIFTED_CASES(ADDS, X(rd) = alu_adds64(cpu, X(rn), m, 0))
             CASE(FAST_ADD_EXT): /* exec_ADD_ext_x: a, c, b = drop, signed, shift */
                 X(rd) = X(rn) + alu_extend(X(rm), op->a, op->c, op->b);
@@ -655,30 +660,33 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
             CASE(FAST_SUB_W):
                 reg_write(cpu, op->rd, (uint32_t)(reg_read(cpu, op->rn) - reg_read(cpu, op->rm)));
                 NEXT();
-            CASE(FAST_SUBS_W): /* exec_SUBS_reg_w, _shift_w with LSL #b */
-                reg_write(cpu, op->rd,
-                          alu_adds32(cpu, (uint32_t)X(rn), ~((uint32_t)X(rm) << op->b), 1));
+            CASE(FAST_SUBS_W): { /* exec_SUBS_reg_w, _shift_w with LSL #b */
+                uint32_t n = (uint32_t)X(rn), m = (uint32_t)X(rm) << op->b;
+                cpu_set_nzcv_sub(cpu, (uint64_t)n << 32, (uint64_t)m << 32);
+                reg_write(cpu, op->rd, (uint32_t)(n - m));
                 NEXT();
+            }
             CASE(FAST_MOV_W):
                 X(rd) = (uint32_t)X(rm);
                 NEXT();
             /* exec_CCMP_*: op->imm = condition table, a = NZCV if it fails,
              * b = imm5 */
             CASE(FAST_CCMP_X):
-                if ((op->imm >> (cpu->nzcv >> 28)) & 1)
-                    SET_NZCV(alu_sub_nzcv64(reg_read(cpu, op->rn), reg_read(cpu, op->rm)));
+                if ((op->imm >> (cpu_nzcv(cpu) >> 28)) & 1)
+                    cpu_set_nzcv_sub(cpu, reg_read(cpu, op->rn), reg_read(cpu, op->rm));
                 else
                     SET_NZCV((uint32_t)op->a << 28);
                 NEXT();
             CASE(FAST_CCMP_IMM_W):
-                if ((op->imm >> (cpu->nzcv >> 28)) & 1)
-                    alu_adds32(cpu, (uint32_t)reg_read(cpu, op->rn), ~(uint32_t)op->b, 1);
+                if ((op->imm >> (cpu_nzcv(cpu) >> 28)) & 1)
+                    cpu_set_nzcv_sub(cpu, (uint64_t)(uint32_t)reg_read(cpu, op->rn) << 32,
+                                     (uint64_t)op->b << 32);
                 else
                     SET_NZCV((uint32_t)op->a << 28);
                 NEXT();
             CASE(FAST_CCMP_IMM_X):
-                if ((op->imm >> (cpu->nzcv >> 28)) & 1)
-                    SET_NZCV(alu_sub_nzcv64(reg_read(cpu, op->rn), op->b));
+                if ((op->imm >> (cpu_nzcv(cpu) >> 28)) & 1)
+                    cpu_set_nzcv_sub(cpu, reg_read(cpu, op->rn), op->b);
                 else
                     SET_NZCV((uint32_t)op->a << 28);
                 NEXT();
@@ -719,12 +727,12 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 NEXT();
             }
             CASE(FAST_CSINC_W):
-                reg_write(cpu, op->rd, (op->imm >> (cpu->nzcv >> 28)) & 1
+                reg_write(cpu, op->rd, (op->imm >> (cpu_nzcv(cpu) >> 28)) & 1
                                            ? (uint32_t)reg_read(cpu, op->rn)
                                            : (uint32_t)(reg_read(cpu, op->rm) + 1));
                 NEXT();
             CASE(FAST_CSINV_W):
-                reg_write(cpu, op->rd, (op->imm >> (cpu->nzcv >> 28)) & 1
+                reg_write(cpu, op->rd, (op->imm >> (cpu_nzcv(cpu) >> 28)) & 1
                                            ? (uint32_t)reg_read(cpu, op->rn)
                                            : (uint32_t)~reg_read(cpu, op->rm));
                 NEXT();
@@ -756,10 +764,10 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 X(rd) = (uint32_t)(X(rn) - (uint64_t)op->imm);
                 NEXT();
             CASE(FAST_CSEL): /* op->imm: the condition's truth table over NZCV */
-                X(rd) = (op->imm >> (cpu->nzcv >> 28)) & 1 ? X(rn) : X(rm);
+                X(rd) = (op->imm >> (cpu_nzcv(cpu) >> 28)) & 1 ? X(rn) : X(rm);
                 NEXT();
             CASE(FAST_CSINC):
-                X(rd) = (op->imm >> (cpu->nzcv >> 28)) & 1 ? reg_read(cpu, op->rn)
+                X(rd) = (op->imm >> (cpu_nzcv(cpu) >> 28)) & 1 ? reg_read(cpu, op->rn)
                                                             : reg_read(cpu, op->rm) + 1;
                 NEXT();
             CASE(FAST_UBFM): /* exec_UBFM_x: a = rotation, imm = mask */
@@ -774,10 +782,12 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 reg_write(cpu, op->rd,
                           alu_adds32(cpu, (uint32_t)reg_read_sp(cpu, op->rn), (uint32_t)op->imm, 0));
                 NEXT();
-            CASE(FAST_SUBS_IMM_W): /* exec_SUBS_imm_w; rd may be WZR (CMP) */
-                reg_write(cpu, op->rd,
-                          alu_adds32(cpu, (uint32_t)reg_read_sp(cpu, op->rn), ~(uint32_t)op->imm, 1));
+            CASE(FAST_SUBS_IMM_W): { /* exec_SUBS_imm_w; rd may be WZR (CMP) */
+                uint32_t n = (uint32_t)reg_read_sp(cpu, op->rn), m = (uint32_t)op->imm;
+                cpu_set_nzcv_sub(cpu, (uint64_t)n << 32, (uint64_t)m << 32);
+                reg_write(cpu, op->rd, (uint32_t)(n - m));
                 NEXT();
+            }
             CASE(FAST_MADD):
                 X(rd) = X(ra) + X(rn) * X(rm);
                 NEXT();
@@ -918,12 +928,20 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 cpu->x[30] = op->pc + 4;
                 cpu->pc = (uint64_t)op->imm;
                 goto jumped;
-            CASE(FAST_B_COND):
-                if (((op->c | (unsigned)op->d << 8) >> (cpu->nzcv >> 28)) & 1) {
-                    cpu->pc = (uint64_t)op->imm;
-                    goto jumped;
-                }
-                NEXT();
+#define B_COND_CASE(cond)                                \
+    CASE(FAST_B_COND_##cond) :                           \
+        if (cpu_cond_holds(cpu, cond)) {                 \
+            if ((uint64_t)op->imm == b->pc)              \
+                goto loop;                               \
+            cpu->pc = (uint64_t)op->imm;                 \
+            goto jumped;                                 \
+        }                                                \
+        NEXT();
+            B_COND_CASE(0) B_COND_CASE(1) B_COND_CASE(2) B_COND_CASE(3)
+            B_COND_CASE(4) B_COND_CASE(5) B_COND_CASE(6) B_COND_CASE(7)
+            B_COND_CASE(8) B_COND_CASE(9) B_COND_CASE(10) B_COND_CASE(11)
+            B_COND_CASE(12) B_COND_CASE(13) B_COND_CASE(14) B_COND_CASE(15)
+#undef B_COND_CASE
             CASE(FAST_CBZ):
                 if (reg_read(cpu, op->rd) == 0) {
                     cpu->pc = (uint64_t)op->imm;
@@ -983,6 +1001,19 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         }
         goto chain;
 
+    loop:
+        /* A conditional branch back to the start of its own block: the
+         * commonest loop goes round again with the fewest checks (those
+         * of the chained path below), and the PC is only written when it
+         * leaves. */
+        cpu->insns += op->index + 1u;
+        if (likely(may_chain && !cpu_attention(cpu) && cpu->insns < limit && b->valid)) {
+            op = b->ops;
+            DISPATCH();
+        }
+        cpu->pc = b->pc;
+        goto chain;
+
     jumped:
         /* An inline branch: the block's last op, or a conditional branch
          * taken mid-way. */
@@ -992,8 +1023,7 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         /* The fast way to the next block: nothing to look at and a cached
          * successor that may run; anything else goes round the loop. */
         prev = may_chain ? b : NULL;
-        if (unlikely(!prev || (cpu->exit_requested | cpu->stop_request | (cpu_irq_lines(cpu) != 0) |
-                               (cpu->insns >= limit))))
+        if (unlikely(!prev || cpu_attention(cpu) || cpu->insns >= limit))
             continue;
         /* A loop that is one block goes round without looking anything up
          * (unless its own stores threw it away). */

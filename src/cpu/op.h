@@ -92,4 +92,26 @@ static inline bool cond_holds(uint32_t nzcv, unsigned cond)
     return r;
 }
 
+/* ConditionHolds() on the current flags; after a comparison, straight from
+ * its operands (C = unsigned x >= y, N == V = signed x >= y). */
+static inline bool cpu_cond_holds(const struct cpu *cpu, unsigned cond)
+{
+    if (!cpu->flags_sub)
+        return cond_holds(cpu->flags_nzcv, cond);
+    uint64_t x = cpu->flags_x, y = cpu->flags_y;
+    int64_t diff;
+    bool r;
+    switch (cond >> 1) {
+    case 0: r = x == y; break;                                                /* EQ */
+    case 1: r = x >= y; break;                                                /* CS */
+    case 2: r = (int64_t)(x - y) < 0; break;                                  /* MI */
+    case 3: r = __builtin_sub_overflow((int64_t)x, (int64_t)y, &diff); break; /* VS */
+    case 4: r = x > y; break;                                                 /* HI */
+    case 5: r = (int64_t)x >= (int64_t)y; break;                              /* GE */
+    case 6: r = (int64_t)x > (int64_t)y; break;                               /* GT */
+    default: return true;                                                     /* AL, NV */
+    }
+    return (cond & 1) ? !r : r;
+}
+
 #endif

@@ -159,10 +159,10 @@ static enum sysreg_status chk_sp_el0(struct cpu *cpu, bool w, unsigned key)
 
 /* ---- special registers (C5.2) ---- */
 
-static uint64_t rd_nzcv(struct cpu *cpu, unsigned key) { return cpu->nzcv; }
+static uint64_t rd_nzcv(struct cpu *cpu, unsigned key) { return cpu_nzcv(cpu); }
 static enum sysreg_status wr_nzcv(struct cpu *cpu, unsigned key, uint64_t v)
 {
-    cpu->nzcv = (uint32_t)v & 0xf0000000u;
+    cpu_set_nzcv(cpu, (uint32_t)v & 0xf0000000u);
     return SYSREG_OK;
 }
 static uint64_t rd_daif(struct cpu *cpu, unsigned key) { return cpu->daif; }

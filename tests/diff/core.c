@@ -86,7 +86,7 @@ void diff_core_run(struct diff_core *dc, const struct diff_case *c, struct diff_
 
     memcpy(cpu->x, c->init.x, sizeof(c->init.x));
     cpu->sp = c->init.sp;
-    cpu->nzcv = c->init.nzcv & 0xf0000000u;
+    cpu_set_nzcv(cpu, c->init.nzcv & 0xf0000000u);
     memcpy(cpu->v, c->init.v, sizeof(c->init.v));
     cpu->fpcr = c->init.fpcr;
     cpu->fpsr = c->init.fpsr;
@@ -101,7 +101,7 @@ void diff_core_run(struct diff_core *dc, const struct diff_case *c, struct diff_
 
     memcpy(r->st.x, cpu->x, sizeof(r->st.x));
     r->st.sp = cpu->sp;
-    r->st.nzcv = cpu->nzcv;
+    r->st.nzcv = cpu_nzcv(cpu);
     r->st.pc = cpu->pc;
     memcpy(r->st.v, cpu->v, sizeof(r->st.v));
     r->st.fpcr = cpu->fpcr;

@@ -290,14 +290,14 @@ TEST(fp_insn, scalar_write_zeroes_upper)
 TEST(fp_insn, fccmp)
 {
     struct cpu *cpu = fp_cpu();
-    cpu->nzcv = PSTATE_Z;
+    cpu_set_nzcv(cpu, PSTATE_Z);
     cpu->v[1][0] = 0x3f800000;
     cpu->v[2][0] = 0x40000000;
     ASSERT_EQ(run1(cpu, 0x1e221425), EXEC_NEXT);
-    ASSERT_EQ(cpu->nzcv, 0x5u << 28);
-    cpu->nzcv = 0;   /* NE holds: 1.0 < 2.0 gives N */
+    ASSERT_EQ(cpu_nzcv(cpu), 0x5u << 28);
+    cpu_set_nzcv(cpu, 0);   /* NE holds: 1.0 < 2.0 gives N */
     ASSERT_EQ(run1(cpu, 0x1e221425), EXEC_NEXT);
-    ASSERT_EQ(cpu->nzcv, PSTATE_N);
+    ASSERT_EQ(cpu_nzcv(cpu), PSTATE_N);
     free(cpu);
 }
 
