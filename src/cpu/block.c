@@ -107,6 +107,7 @@ static void tlb_protect_code_page(struct cpu *cpu, const uint8_t *host_page)
                 (uintptr_t)(e->tag_write + e->addend) == (uintptr_t)host_page)
                 e->tag_write = TLB_INVALID;
         }
+    tlb_kept_protect(cpu, host_page);
 }
 
 uint64_t block_cache_generation(const struct block_cache *bc)

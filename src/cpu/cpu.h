@@ -154,6 +154,12 @@ struct cpu {
     /* Which entries came from non-global (nG) mappings, one bit each: the
      * ones a change of address space (ASID) throws away. */
     uint64_t tlb_nonglobal[MMU_IDX_COUNT][TLB_ENTRIES / 64];
+    /* The address space the non-global entries belong to, and the one
+     * kept aside with its entries (tlb_switch_space); tlb_kept indexes
+     * tlb_spaces, the other one is scratch. */
+    uint64_t tlb_space_ttbr0, tlb_space_ttbr1;
+    struct tlb_kept_space tlb_spaces[2];
+    unsigned tlb_kept;
 
     /* Where the core lives. */
     struct physmem *mem;

@@ -737,7 +737,7 @@ enum sysreg_status sysreg_write(struct cpu *cpu, const struct sysreg *r, unsigne
     if (st == SYSREG_OK && (r->flags & FLUSH))
         tlb_flush(cpu);
     if (st == SYSREG_OK && (r->flags & NEW_ASID))
-        tlb_flush_nonglobal(cpu);
+        tlb_switch_space(cpu);
     if (st == SYSREG_OK && (r->flags & (SYNC | FLUSH | NEW_ASID)))
         st = SYSREG_SYNC;
     return st;

@@ -18,16 +18,32 @@
 #include "mem/physmem.h"
 #include "trace/log.h"
 
+/* Kept entries are only as good as the live ones: whatever drops live
+ * entries beyond a change of space drops them too. */
+static void tlb_kept_drop(struct cpu *cpu)
+{
+    cpu->tlb_spaces[cpu->tlb_kept].valid = false;
+}
+
 void tlb_flush(struct cpu *cpu)
 {
     memset(cpu->tlb, 0xff, sizeof(cpu->tlb));
     memset(cpu->tlb_nonglobal, 0, sizeof(cpu->tlb_nonglobal));
     cpu->tlb_large_base = TLB_INVALID;
     cpu->tlb_large_mask = 0;
+    tlb_kept_drop(cpu);
+    cpu->tlb_space_ttbr0 = cpu->sys.ttbr0_el1;
+    cpu->tlb_space_ttbr1 = cpu->sys.ttbr1_el1;
 }
 
-void tlb_flush_nonglobal(struct cpu *cpu)
+/* Removes the non-global entries, copying them into `out` if it is not
+ * NULL (out->valid tells whether all of them fitted). */
+static void tlb_take_nonglobal(struct cpu *cpu, struct tlb_kept_space *out)
 {
+    if (out) {
+        out->n = 0;
+        out->valid = true;
+    }
     for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++)
         for (unsigned w = 0; w < TLB_ENTRIES / 64; w++) {
             uint64_t bits = cpu->tlb_nonglobal[idx][w];
@@ -35,9 +51,55 @@ void tlb_flush_nonglobal(struct cpu *cpu)
             while (bits) {
                 unsigned slot = w * 64 + (unsigned)__builtin_ctzll(bits);
                 bits &= bits - 1;
+                if (out && out->n < TLB_KEPT_MAX)
+                    out->e[out->n++] = (struct tlb_kept_entry){cpu->tlb[idx][slot],
+                                                               (uint16_t)slot, (uint8_t)idx};
+                else if (out)
+                    out->valid = false;
                 memset(&cpu->tlb[idx][slot], 0xff, sizeof(struct tlb_entry));
             }
         }
+}
+
+void tlb_flush_nonglobal(struct cpu *cpu)
+{
+    tlb_take_nonglobal(cpu, NULL);
+    tlb_kept_drop(cpu);
+}
+
+void tlb_switch_space(struct cpu *cpu)
+{
+    struct tlb_kept_space *kept = &cpu->tlb_spaces[cpu->tlb_kept];
+    struct tlb_kept_space *left = &cpu->tlb_spaces[!cpu->tlb_kept];
+    tlb_take_nonglobal(cpu, left);
+    left->ttbr0 = cpu->tlb_space_ttbr0;
+    left->ttbr1 = cpu->tlb_space_ttbr1;
+    uint64_t ttbr0 = cpu->sys.ttbr0_el1, ttbr1 = cpu->sys.ttbr1_el1;
+    if (kept->valid && kept->ttbr0 == ttbr0 && kept->ttbr1 == ttbr1) {
+        for (unsigned i = 0; i < kept->n; i++) {
+            const struct tlb_kept_entry *k = &kept->e[i];
+            cpu->tlb[k->idx][k->slot] = k->e;
+            cpu->tlb_nonglobal[k->idx][k->slot / 64] |= 1ull << (k->slot % 64);
+        }
+        kept->valid = false;   /* live again */
+    }
+    /* A space with no entries (the kernel's empty TTBR0 between two
+     * halves of a switch) does not displace one that has some. */
+    if (left->valid && left->n)
+        cpu->tlb_kept = !cpu->tlb_kept;
+    cpu->tlb_space_ttbr0 = ttbr0;
+    cpu->tlb_space_ttbr1 = ttbr1;
+}
+
+void tlb_kept_protect(struct cpu *cpu, const uint8_t *host_page)
+{
+    struct tlb_kept_space *kept = &cpu->tlb_spaces[cpu->tlb_kept];
+    for (unsigned i = 0; kept->valid && i < kept->n; i++) {
+        struct tlb_entry *e = &kept->e[i].e;
+        if (e->tag_write != TLB_INVALID &&
+            (uintptr_t)(e->tag_write + e->addend) == (uintptr_t)host_page)
+            e->tag_write = TLB_INVALID;
+    }
 }
 
 #define VA_BITS_MASK ((1ull << 56) - 1)   /* below the tag byte */
@@ -48,6 +110,7 @@ void tlb_flush_nonglobal(struct cpu *cpu)
  * flushes everything, as the span is not tracked piece by piece. */
 void tlb_flush_page(struct cpu *cpu, uint64_t va)
 {
+    tlb_kept_drop(cpu);
     if (cpu->tlb_large_base != TLB_INVALID &&
         (((va & VA_BITS_MASK) ^ cpu->tlb_large_base) & cpu->tlb_large_mask) == 0) {
         tlb_flush(cpu);

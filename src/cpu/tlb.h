@@ -30,13 +30,34 @@ struct tlb_entry {
 };
 static_assert(sizeof(struct tlb_entry) == 32, "TLB entry must stay 32 bytes");
 
+/* The non-global entries of one address space, kept while another one
+ * is current (tlb_switch_space). */
+#define TLB_KEPT_MAX 512
+struct tlb_kept_space {
+    uint64_t ttbr0, ttbr1;   /* the space: both TTBRs, ASIDs included */
+    unsigned n;
+    bool valid;
+    struct tlb_kept_entry {
+        struct tlb_entry e;
+        uint16_t slot;
+        uint8_t idx;
+    } e[TLB_KEPT_MAX];
+};
+
 struct cpu;
 
 void tlb_flush(struct cpu *cpu);
-/* Forget the entries of non-global mappings: the address space (TTBR0,
- * TTBR1, or the ASID in one of them) changed. Global ones stay valid in
- * every address space, as in a TLB tagged with ASIDs. */
+/* Forget the entries of non-global mappings (TLBI by ASID); global ones
+ * stay valid in every address space, as in a TLB tagged with ASIDs. */
 void tlb_flush_nonglobal(struct cpu *cpu);
+/* TTBR0 or TTBR1 (or the ASID in one of them) was written: the
+ * non-global entries of the space left are put aside and those of the
+ * new space come back if it is the one put aside last, as an ASID-tagged
+ * TLB keeps the entries of other ASIDs. Linux switches back and forth on
+ * every system call without hardware PAN (it empties TTBR0 in the kernel). */
+void tlb_switch_space(struct cpu *cpu);
+/* A page now holds code: no kept entry may let stores to it through. */
+void tlb_kept_protect(struct cpu *cpu, const uint8_t *host_page);
 /* Forget every translation of the page holding va (bits 55:0; any tag
  * byte), in every regime: TLBI by VA. */
 void tlb_flush_page(struct cpu *cpu, uint64_t va);

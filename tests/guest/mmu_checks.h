@@ -471,6 +471,18 @@ static void check_asids(void)
     __asm__ volatile("dsb ishst\n\ttlbi aside1is, %0\n\tdsb ish\n\tisb" : : "r"(1ull << 48) : "memory");
     SYSREG_WR(ttbr0_el1, (uint64_t)sa.root | 1ull << 48);
     CHECK("TLBI ASIDE1IS: new mapping", ld(va), MARK(PAGE_A, 0));
+    /* The same while the other space is current, made visible by TLBI by
+     * VA naming ASID 1; then a TTBR0 write that changes only the ASID. */
+    SYSREG_WR(ttbr0_el1, (uint64_t)sb.root | 2ull << 48);
+    CHECK("ASID 2 after TLBI ASIDE1IS", ld(va), MARK(PAGE_B, 0));
+    *da = PAGE_C | NORMAL | NG | AP_EL1_RW | PXN | UXN | D_PAGE;
+    TLBI_VA("vae1is", va, 1);
+    SYSREG_WR(ttbr0_el1, (uint64_t)sa.root | 1ull << 48);
+    CHECK("TLBI VAE1IS of the other ASID: new mapping", ld(va), MARK(PAGE_C, 0));
+    SYSREG_WR(ttbr0_el1, (uint64_t)sa.root | 3ull << 48);
+    *da = PAGE_B | NORMAL | NG | AP_EL1_RW | PXN | UXN | D_PAGE;
+    TLBI_VA("vae1is", va, 3);
+    CHECK("ASID 3 on the same tables", ld(va), MARK(PAGE_B, 0));
     SYSREG_WR(ttbr0_el1, (uint64_t)s0.root);
     tlbi_all();
 }
