@@ -197,11 +197,21 @@ SIMD_INLINE enum exec_status simd_map3(struct cpu *cpu, const struct op *op, sim
     union simd_vec n = simd_vread(cpu, op->rn), m = simd_vread(cpu, op->rm),
                    d = simd_vread(cpu, op->rd), r = {.d = {0, 0}};
     unsigned c = op->c;
+    /* A whole Q or D register as its own loop of constant length, which
+     * the compiler turns into host vector instructions where the lane
+     * operation allows. */
 #define MAP3_LOOP(T, F, BITS)                                                   \
     do {                                                                        \
         T me = m.F[by_elem ? op->d : 0];                                        \
-        for (unsigned i = 0; i < c; i++)                                        \
-            r.F[i] = (T)fn(cpu, n.F[i], by_elem ? me : m.F[i], d.F[i], BITS);   \
+        if (!by_elem && c == 128 / BITS)                                        \
+            for (unsigned i = 0; i < 128 / BITS; i++)                           \
+                r.F[i] = (T)fn(cpu, n.F[i], m.F[i], d.F[i], BITS);              \
+        else if (!by_elem && c == 64 / BITS)                                    \
+            for (unsigned i = 0; i < 64 / BITS; i++)                            \
+                r.F[i] = (T)fn(cpu, n.F[i], m.F[i], d.F[i], BITS);              \
+        else                                                                    \
+            for (unsigned i = 0; i < c; i++)                                    \
+                r.F[i] = (T)fn(cpu, n.F[i], by_elem ? me : m.F[i], d.F[i], BITS); \
     } while (0)
     SIMD_BY_SIZE(op->a, MAP3_LOOP)
 #undef MAP3_LOOP
