@@ -512,7 +512,10 @@ static void gen_flags_pair(struct diff_rng *rng, struct diff_case *c)
 {
     uint32_t sf = BITS(1);
     unsigned rn = gen_rand_reg(rng), rm = gen_rand_reg(rng), rd = gen_rand_reg(rng);
-    uint64_t a = c->init.x[rn] = PCT(30) ? (uint64_t)(uint32_t)gen_rand_value(rng) : c->init.x[rn];
+    /* Register 31 (SP or XZR) keeps the case's own value. */
+    uint64_t a = rn == 31 ? 0 : c->init.x[rn];
+    if (rn != 31 && PCT(30))
+        a = c->init.x[rn] = (uint32_t)gen_rand_value(rng);
     uint32_t set;
     switch (RND(6)) {
     case 0:
@@ -520,7 +523,8 @@ static void gen_flags_pair(struct diff_rng *rng, struct diff_case *c)
         uint32_t sh = PCT(20), imm12 = BITS(12), op = !PCT(20);
         if (PCT(40))
             imm12 = (uint32_t)(sh ? a >> 12 : a) & 0xfff;
-        c->init.x[rn] = PCT(30) ? (uint64_t)imm12 << (sh ? 12 : 0) : a;
+        if (rn != 31 && PCT(30))
+            c->init.x[rn] = (uint64_t)imm12 << (sh ? 12 : 0);
         set = 0x31000000 | sf << 31 | op << 30 | sh << 22 | imm12 << 10 | rn << 5 | (PCT(50) ? 31 : rd);
         break;
     }
