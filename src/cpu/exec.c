@@ -47,6 +47,7 @@
 #include "cpu/access.h"
 #include "cpu/alu.h"
 #include "cpu/block.h"
+#include "cpu/fp_access.h"
 #include "cpu/op.h"
 #include "gdb/debug.h"
 #include "mem/physmem.h"
@@ -94,6 +95,7 @@ enum fast_kind {
     FAST_ANDS_IMM_X, FAST_ANDS_IMM_W, FAST_EXTR_W, FAST_CSINC_W, FAST_CSINV_W,
     FAST_LDRH_IMM, FAST_LDRB_PRE, FAST_LDRB_POST, FAST_STRB_POST, FAST_STR_POST,
     FAST_LDTR, FAST_STTR,
+    FAST_LDR_Q_IMM, FAST_LDR_Q_REG, FAST_STR_Q_IMM, FAST_LDP_Q, FAST_STP_Q,
     /* B.cond, one kind per condition (FAST_B_COND + cond), so each tests
      * its own condition with no lookup. */
     FAST_B_COND, FAST_B_COND_LAST = FAST_B_COND + 15,
@@ -155,6 +157,12 @@ static uint8_t op_fast_kind(struct op *op)
     FAST_IF(LDRB_post, !d31 && op->rd != op->rn, FAST_LDRB_POST)
     FAST_IF(STRB_post, op->rd != op->rn, FAST_STRB_POST)
     FAST_IF(STR_x_post, op->rd != op->rn, FAST_STR_POST)
+    /* Q registers: Rt and Rt2 name V registers, so 31 is V31. */
+    FAST_IF(LDR_q_imm, true, FAST_LDR_Q_IMM)
+    FAST_IF(LDR_q_reg, true, FAST_LDR_Q_REG)
+    FAST_IF(STR_q_imm, true, FAST_STR_Q_IMM)
+    FAST_IF(LDP_q_off, op->rd != op->ra, FAST_LDP_Q)
+    FAST_IF(STP_q_off, true, FAST_STP_Q)
     FAST_IF(LDTR_x, !d31, FAST_LDTR)   /* copy_from_user, and STTR clear_user */
     FAST_IF(STTR_x, true, FAST_STTR)
     FAST_IF(SUBS_reg_x, d31 && !n31 && !m31, FAST_CMP_LSL + op->a)
@@ -584,6 +592,11 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         [FAST_STR_POST] = &&L_FAST_STR_POST,
         [FAST_LDTR] = &&L_FAST_LDTR,
         [FAST_STTR] = &&L_FAST_STTR,
+        [FAST_LDR_Q_IMM] = &&L_FAST_LDR_Q_IMM,
+        [FAST_LDR_Q_REG] = &&L_FAST_LDR_Q_REG,
+        [FAST_STR_Q_IMM] = &&L_FAST_STR_Q_IMM,
+        [FAST_LDP_Q] = &&L_FAST_LDP_Q,
+        [FAST_STP_Q] = &&L_FAST_STP_Q,
     };
     /* Every core stores the same value. */
     __atomic_store_n(&run_labels, fast_labels, __ATOMIC_RELAXED);
@@ -867,6 +880,51 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 TLB_STORE(cpu->tlb[MMU_IDX_EL0], va, 8);
                 NEXT();
             }
+            /* SIMD&FP registers, as exec_LDR_q_imm and the others: only
+             * with FP enabled (else the executor takes the trap). A Q
+             * access is two 8-byte halves, so an 8-byte-aligned one that
+             * stays in its page is a hit. */
+#define Q_HIT(e, tag, va, bytes) \
+    (likely(cpu_fp_enabled(cpu)) && (e)->tag == TLB_CMP(va, 8) && \
+     ((va) & ~TLB_PAGE_MASK) <= (1u << TLB_PAGE_BITS) - (bytes))
+            CASE(FAST_LDR_Q_IMM):
+            CASE(FAST_LDR_Q_REG): {
+                uint64_t va = op->fast == FAST_LDR_Q_IMM ? IMM_ADDR : ldst_regoff_addr(cpu, op);
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (!Q_HIT(e, tag_read, va, 16))
+                    goto call;
+                memcpy(cpu->v[op->rd], (const void *)(uintptr_t)(va + e->addend), 16);
+                NEXT();
+            }
+            CASE(FAST_STR_Q_IMM): {
+                uint64_t va = IMM_ADDR;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (!Q_HIT(e, tag_write, va, 16))
+                    goto call;
+                memcpy((void *)(uintptr_t)(va + e->addend), cpu->v[op->rd], 16);
+                NEXT();
+            }
+            CASE(FAST_LDP_Q): {
+                uint64_t va = IMM_ADDR;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (!Q_HIT(e, tag_read, va, 32))
+                    goto call;
+                const uint8_t *p = (const uint8_t *)(uintptr_t)(va + e->addend);
+                memcpy(cpu->v[op->rd], p, 16);
+                memcpy(cpu->v[op->ra], p + 16, 16);
+                NEXT();
+            }
+            CASE(FAST_STP_Q): {
+                uint64_t va = IMM_ADDR;
+                struct tlb_entry *e = tlb_entry_for(tlb, va);
+                if (!Q_HIT(e, tag_write, va, 32))
+                    goto call;
+                uint8_t *p = (uint8_t *)(uintptr_t)(va + e->addend);
+                memcpy(p, cpu->v[op->rd], 16);
+                memcpy(p + 16, cpu->v[op->ra], 16);
+                NEXT();
+            }
+#undef Q_HIT
 #undef IMM_ADDR
 #undef TLB_STORE
 #undef TLB_LOAD
