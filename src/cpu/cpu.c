@@ -64,5 +64,5 @@ void cpu_destroy(struct cpu *cpu)
 
 void cpu_request_stop(struct cpu *cpu)
 {
-    cpu->stop_request = true;
+    __atomic_store_n(&cpu->stop_request, true, __ATOMIC_RELAXED);
 }

@@ -383,7 +383,7 @@ static bool run_checks(struct cpu *cpu, uint64_t limit, enum cpu_stop *why, bool
         return false;
     }
     if (cpu->stop_request) {
-        cpu->stop_request = false;
+        __atomic_store_n(&cpu->stop_request, false, __ATOMIC_RELAXED);
         *why = CPU_STOP_REQUEST;
         return false;
     }
