@@ -884,47 +884,41 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
              * with FP enabled (else the executor takes the trap). A Q
              * access is two 8-byte halves, so an 8-byte-aligned one that
              * stays in its page is a hit. */
-#define Q_HIT(e, tag, va, bytes) \
-    (likely(cpu_fp_enabled(cpu)) && (e)->tag == TLB_CMP(va, 8) && \
-     ((va) & ~TLB_PAGE_MASK) <= (1u << TLB_PAGE_BITS) - (bytes))
+/* p: the host address of `bytes` at va, or to the executor. */
+#define Q_HOST(p, tag, va, bytes)                                                \
+    struct tlb_entry *e_ = tlb_entry_for(tlb, va);                               \
+    if (unlikely(!cpu_fp_enabled(cpu) || e_->tag != TLB_CMP(va, 8) ||            \
+                 ((va) & ~TLB_PAGE_MASK) > (1u << TLB_PAGE_BITS) - (bytes)))     \
+        goto call;                                                               \
+    uint8_t *p = (uint8_t *)(uintptr_t)((va) + e_->addend)
             CASE(FAST_LDR_Q_IMM):
             CASE(FAST_LDR_Q_REG): {
                 uint64_t va = op->fast == FAST_LDR_Q_IMM ? IMM_ADDR : ldst_regoff_addr(cpu, op);
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (!Q_HIT(e, tag_read, va, 16))
-                    goto call;
-                memcpy(cpu->v[op->rd], (const void *)(uintptr_t)(va + e->addend), 16);
+                Q_HOST(p, tag_read, va, 16);
+                memcpy(cpu->v[op->rd], p, 16);
                 NEXT();
             }
             CASE(FAST_STR_Q_IMM): {
                 uint64_t va = IMM_ADDR;
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (!Q_HIT(e, tag_write, va, 16))
-                    goto call;
-                memcpy((void *)(uintptr_t)(va + e->addend), cpu->v[op->rd], 16);
+                Q_HOST(p, tag_write, va, 16);
+                memcpy(p, cpu->v[op->rd], 16);
                 NEXT();
             }
             CASE(FAST_LDP_Q): {
                 uint64_t va = IMM_ADDR;
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (!Q_HIT(e, tag_read, va, 32))
-                    goto call;
-                const uint8_t *p = (const uint8_t *)(uintptr_t)(va + e->addend);
+                Q_HOST(p, tag_read, va, 32);
                 memcpy(cpu->v[op->rd], p, 16);
                 memcpy(cpu->v[op->ra], p + 16, 16);
                 NEXT();
             }
             CASE(FAST_STP_Q): {
                 uint64_t va = IMM_ADDR;
-                struct tlb_entry *e = tlb_entry_for(tlb, va);
-                if (!Q_HIT(e, tag_write, va, 32))
-                    goto call;
-                uint8_t *p = (uint8_t *)(uintptr_t)(va + e->addend);
+                Q_HOST(p, tag_write, va, 32);
                 memcpy(p, cpu->v[op->rd], 16);
                 memcpy(p + 16, cpu->v[op->ra], 16);
                 NEXT();
             }
-#undef Q_HIT
+#undef Q_HOST
 #undef IMM_ADDR
 #undef TLB_STORE
 #undef TLB_LOAD
