@@ -96,20 +96,6 @@ void block_cache_code_written(void *opaque, uint64_t page_pa)
     block_cache_invalidate_page(cpu->blocks, page_pa);
 }
 
-/* Remove write permission for a page that now holds code from every TLB
- * entry that maps it, so stores to it take the slow path. */
-static void tlb_protect_code_page(struct cpu *cpu, const uint8_t *host_page)
-{
-    for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++)
-        for (unsigned i = 0; i < TLB_ENTRIES; i++) {
-            struct tlb_entry *e = &cpu->tlb[idx][i];
-            if (e->tag_write != TLB_INVALID &&
-                (uintptr_t)(e->tag_write + e->addend) == (uintptr_t)host_page)
-                e->tag_write = TLB_INVALID;
-        }
-    tlb_kept_protect(cpu, host_page);
-}
-
 uint64_t block_cache_generation(const struct block_cache *bc)
 {
     return bc->flushes;

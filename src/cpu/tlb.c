@@ -91,15 +91,21 @@ void tlb_switch_space(struct cpu *cpu)
     cpu->tlb_space_ttbr1 = ttbr1;
 }
 
-void tlb_kept_protect(struct cpu *cpu, const uint8_t *host_page)
+static void tlb_entry_protect(struct tlb_entry *e, const uint8_t *host_page)
 {
+    if (e->tag_write != TLB_INVALID &&
+        (uintptr_t)(e->tag_write + e->addend) == (uintptr_t)host_page)
+        e->tag_write = TLB_INVALID;
+}
+
+void tlb_protect_code_page(struct cpu *cpu, const uint8_t *host_page)
+{
+    for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++)
+        for (unsigned i = 0; i < TLB_ENTRIES; i++)
+            tlb_entry_protect(&cpu->tlb[idx][i], host_page);
     struct tlb_kept_space *kept = &cpu->tlb_spaces[cpu->tlb_kept];
-    for (unsigned i = 0; kept->valid && i < kept->n; i++) {
-        struct tlb_entry *e = &kept->e[i].e;
-        if (e->tag_write != TLB_INVALID &&
-            (uintptr_t)(e->tag_write + e->addend) == (uintptr_t)host_page)
-            e->tag_write = TLB_INVALID;
-    }
+    for (unsigned i = 0; kept->valid && i < kept->n; i++)
+        tlb_entry_protect(&kept->e[i].e, host_page);
 }
 
 #define VA_BITS_MASK ((1ull << 56) - 1)   /* below the tag byte */

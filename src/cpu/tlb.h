@@ -56,8 +56,9 @@ void tlb_flush_nonglobal(struct cpu *cpu);
  * TLB keeps the entries of other ASIDs. Linux switches back and forth on
  * every system call without hardware PAN (it empties TTBR0 in the kernel). */
 void tlb_switch_space(struct cpu *cpu);
-/* A page now holds code: no kept entry may let stores to it through. */
-void tlb_kept_protect(struct cpu *cpu, const uint8_t *host_page);
+/* A page now holds code: no entry, live or kept, may let stores to it
+ * through, so they reach the memory layer, which invalidates its blocks. */
+void tlb_protect_code_page(struct cpu *cpu, const uint8_t *host_page);
 /* Forget every translation of the page holding va (bits 55:0; any tag
  * byte), in every regime: TLBI by VA. */
 void tlb_flush_page(struct cpu *cpu, uint64_t va);
