@@ -220,12 +220,18 @@ static inline void cpu_set_nzcv(struct cpu *cpu, uint32_t nzcv)
     cpu->flags_sub = false;
 }
 
-/* NZCV becomes that of x - y (64-bit; see nzcv_sub64 for 32-bit operands). */
+/* NZCV becomes that of x - y. */
 static inline void cpu_set_nzcv_sub(struct cpu *cpu, uint64_t x, uint64_t y)
 {
     cpu->flags_x = x;
     cpu->flags_y = y;
     cpu->flags_sub = true;
+}
+
+/* The same for a 32-bit subtraction (see nzcv_sub64). */
+static inline void cpu_set_nzcv_sub32(struct cpu *cpu, uint32_t x, uint32_t y)
+{
+    cpu_set_nzcv_sub(cpu, (uint64_t)x << 32, (uint64_t)y << 32);
 }
 
 struct cpu_hooks {

@@ -675,7 +675,7 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 NEXT();
             CASE(FAST_SUBS_W): { /* exec_SUBS_reg_w, _shift_w with LSL #b */
                 uint32_t n = (uint32_t)X(rn), m = (uint32_t)X(rm) << op->b;
-                cpu_set_nzcv_sub(cpu, (uint64_t)n << 32, (uint64_t)m << 32);
+                cpu_set_nzcv_sub32(cpu, n, m);
                 reg_write(cpu, op->rd, (uint32_t)(n - m));
                 NEXT();
             }
@@ -692,8 +692,7 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 NEXT();
             CASE(FAST_CCMP_IMM_W):
                 if ((op->imm >> (cpu_nzcv(cpu) >> 28)) & 1)
-                    cpu_set_nzcv_sub(cpu, (uint64_t)(uint32_t)reg_read(cpu, op->rn) << 32,
-                                     (uint64_t)op->b << 32);
+                    cpu_set_nzcv_sub32(cpu, (uint32_t)reg_read(cpu, op->rn), op->b);
                 else
                     SET_NZCV((uint32_t)op->a << 28);
                 NEXT();
@@ -797,7 +796,7 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
                 NEXT();
             CASE(FAST_SUBS_IMM_W): { /* exec_SUBS_imm_w; rd may be WZR (CMP) */
                 uint32_t n = (uint32_t)reg_read_sp(cpu, op->rn), m = (uint32_t)op->imm;
-                cpu_set_nzcv_sub(cpu, (uint64_t)n << 32, (uint64_t)m << 32);
+                cpu_set_nzcv_sub32(cpu, n, m);
                 reg_write(cpu, op->rd, (uint32_t)(n - m));
                 NEXT();
             }
