@@ -259,13 +259,12 @@ enum exec_status exec_SHLL(struct cpu *cpu, const struct op *op)
 enum across_kind { ACROSS_ADD, ACROSS_SADDL, ACROSS_UADDL, ACROSS_SMAX, ACROSS_UMAX, ACROSS_SMIN,
                    ACROSS_UMIN };
 
-/* UMAXV and UMINV on bytes, the search loops of string functions, with
- * SSE2's byte max/min: halve the vector onto itself until one byte is
- * left. */
-#if defined(__SSE2__)
-#define BYTES_MAX_MIN_HOST 1
+/* UMAXV and UMINV over all 8 or 16 bytes, the search loops of string
+ * functions: with SSE2, byte max/min of the vector and itself shifted,
+ * halving until one byte is left. */
 static inline uint8_t bytes_max_min(const union simd_vec *n, unsigned count, bool max)
 {
+#if defined(__SSE2__)
     __m128i v;
     memcpy(&v, n->b, 16);
     if (count == 8)
@@ -277,15 +276,13 @@ static inline uint8_t bytes_max_min(const union simd_vec *n, unsigned count, boo
     HALVE(1);
 #undef HALVE
     return (uint8_t)_mm_cvtsi128_si32(v);
-}
 #else
-#define BYTES_MAX_MIN_HOST 0
-static inline uint8_t bytes_max_min(const union simd_vec *n, unsigned count, bool max)
-{
-    (void)n, (void)count, (void)max;
-    return 0;
-}
+    uint8_t a = n->b[0];
+    for (unsigned i = 1; i < count; i++)
+        a = max ? (n->b[i] > a ? n->b[i] : a) : (n->b[i] < a ? n->b[i] : a);
+    return a;
 #endif
+}
 
 static inline __attribute__((always_inline)) enum exec_status
 simd_across(struct cpu *cpu, const struct op *op, enum across_kind kind)
@@ -295,50 +292,24 @@ simd_across(struct cpu *cpu, const struct op *op, enum across_kind kind)
     unsigned bits = op->a, c = op->c;
     bool is_signed = kind == ACROSS_SADDL || kind == ACROSS_SMAX || kind == ACROSS_SMIN;
     int64_t acc = 0;
-    /* As simd_map3: a whole Q or D register as a loop of constant length,
-     * for the compiler to vectorise. */
-#define ACROSS_STEP(T, F, BITS, i)                                              \
-    do {                                                                        \
-        int64_t v = is_signed ? simd_sx(n.F[i], BITS) : (int64_t)n.F[i];        \
-        switch (kind) {                                                         \
-        case ACROSS_SMAX: case ACROSS_UMAX: acc = v > acc ? v : acc; break;      \
-        case ACROSS_SMIN: case ACROSS_UMIN: acc = v < acc ? v : acc; break;      \
-        default: acc += v; break;                                               \
-        }                                                                       \
-    } while (0)
-#define UMAX_UMIN(T, F, COUNT)                                                  \
-    do {                                                                        \
-        if (BYTES_MAX_MIN_HOST && sizeof(T) == 1) {                             \
-            acc = bytes_max_min(&n, COUNT, kind == ACROSS_UMAX);                \
-            break;                                                              \
-        }                                                                       \
-        T a = n.F[0];                                                           \
-        for (unsigned i = 1; i < (COUNT); i++)                                  \
-            a = kind == ACROSS_UMAX ? (n.F[i] > a ? n.F[i] : a)                 \
-                                    : (n.F[i] < a ? n.F[i] : a);                \
-        acc = (int64_t)a;                                                       \
-    } while (0)
+    if ((kind == ACROSS_UMAX || kind == ACROSS_UMIN) && bits == 8)
+        acc = bytes_max_min(&n, c, kind == ACROSS_UMAX);
+    else {
 #define ACROSS_LOOP(T, F, BITS)                                                 \
     do {                                                                        \
         acc = is_signed ? simd_sx(n.F[0], BITS) : (int64_t)n.F[0];              \
-        if ((kind == ACROSS_UMAX || kind == ACROSS_UMIN) && c == 128 / BITS)    \
-            UMAX_UMIN(T, F, 128 / BITS);                                        \
-        else if ((kind == ACROSS_UMAX || kind == ACROSS_UMIN) && c == 64 / BITS) \
-            UMAX_UMIN(T, F, 64 / BITS);                                         \
-        else if (c == 128 / BITS)                                               \
-            for (unsigned i = 1; i < 128 / BITS; i++)                           \
-                ACROSS_STEP(T, F, BITS, i);                                     \
-        else if (c == 64 / BITS)                                                \
-            for (unsigned i = 1; i < 64 / BITS; i++)                            \
-                ACROSS_STEP(T, F, BITS, i);                                     \
-        else                                                                    \
-            for (unsigned i = 1; i < c; i++)                                    \
-                ACROSS_STEP(T, F, BITS, i);                                     \
+        for (unsigned i = 1; i < c; i++) {                                      \
+            int64_t v = is_signed ? simd_sx(n.F[i], BITS) : (int64_t)n.F[i];    \
+            switch (kind) {                                                     \
+            case ACROSS_SMAX: case ACROSS_UMAX: acc = v > acc ? v : acc; break;  \
+            case ACROSS_SMIN: case ACROSS_UMIN: acc = v < acc ? v : acc; break;  \
+            default: acc += v; break;                                           \
+            }                                                                   \
+        }                                                                       \
     } while (0)
     SIMD_BY_SIZE(bits, ACROSS_LOOP)
 #undef ACROSS_LOOP
-#undef ACROSS_STEP
-#undef UMAX_UMIN
+    }
     unsigned rbits = kind == ACROSS_SADDL || kind == ACROSS_UADDL ? 2 * bits : bits;
     uint64_t r[2] = {(uint64_t)acc & simd_mask(rbits), 0};
     simd_write(cpu, op->rd, r);
