@@ -309,23 +309,28 @@ bool chardev_input(struct chardev *chr, const uint8_t *buf, size_t len)
     return chardev_deliver(chr, buf + start, len - start);
 }
 
-static void *chardev_reader(void *arg)
+bool chardev_wait_input(struct chardev *chr, int fd)
 {
-    struct chardev *chr = arg;
-    uint8_t buf[256];
-
     for (;;) {
         struct pollfd fds[2] = {
-            {.fd = chr->in_fd, .events = POLLIN},
+            {.fd = fd, .events = POLLIN},
             {.fd = chr->wake[0], .events = POLLIN},
         };
         if (poll(fds, 2, -1) < 0) {
             if (errno == EINTR)
                 continue;
-            break;
+            return false;
         }
-        if (fds[1].revents)
-            break;
+        return !fds[1].revents;
+    }
+}
+
+static void *chardev_reader(void *arg)
+{
+    struct chardev *chr = arg;
+    uint8_t buf[256];
+
+    while (chardev_wait_input(chr, chr->in_fd)) {
         ssize_t n = read(chr->in_fd, buf, sizeof(buf));
         if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
             continue;

@@ -55,6 +55,9 @@ bool chardev_open_stdio(struct chardev *chr, char *err, size_t errlen);
 bool chardev_open_pipe(struct chardev *chr, const char *path, char *err, size_t errlen);
 /* Hands input bytes to the device (with "mon:" escapes); false: stop. */
 bool chardev_input(struct chardev *chr, const uint8_t *buf, size_t len);
+/* Waits until fd has input (a negative fd: never) or the chardev is being
+ * closed; false for the latter, or if poll() failed. */
+bool chardev_wait_input(struct chardev *chr, int fd);
 
 /* chardev_socket.c */
 bool chardev_open_socket(struct chardev *chr, const struct chardev_opts *o, char *err,

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,20 +56,12 @@ void *chardev_socket_reader(void *arg)
 
     for (;;) {
         int conn = chr->in_fd;   /* only this thread changes it now */
-        struct pollfd fds[2] = {
-            {.fd = conn >= 0 ? conn : chr->listen_fd, .events = POLLIN},
-            {.fd = chr->wake[0], .events = POLLIN},
-        };
-        if (poll(fds, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        if (fds[1].revents)
+        int fd = conn >= 0 ? conn : chr->listen_fd;
+        if (!chardev_wait_input(chr, fd))
             break;
         if (conn < 0) {
-            if (fds[0].fd < 0)
-                continue;   /* nothing to serve: poll() waits on the wake pipe */
+            if (fd < 0)
+                continue;   /* nothing to serve: only the wake pipe ends the wait */
             int c = accept4(chr->listen_fd, NULL, NULL, SOCK_CLOEXEC);
             if (c >= 0)
                 chardev_socket_set_conn(chr, c);
