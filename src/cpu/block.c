@@ -23,6 +23,7 @@ struct block_cache {
     struct block *jump_cache[1u << JUMP_CACHE_BITS];
     uint8_t *arena;
     size_t used;
+    struct jit_arena *jit;   /* the blocks' generated code, flushed with them */
     uint64_t flushes, decoded;
 };
 
@@ -46,12 +47,14 @@ struct block_cache *block_cache_new(void)
         free(bc);
         return NULL;
     }
+    bc->jit = jit_arena_new();
     return bc;
 }
 
 void block_cache_free(struct block_cache *bc)
 {
     if (bc) {
+        jit_arena_free(bc->jit);
         free(bc->arena);
         free(bc);
     }
@@ -68,6 +71,8 @@ void block_cache_flush(struct block_cache *bc)
     memset(bc->by_page, 0, sizeof(bc->by_page));
     memset(bc->jump_cache, 0, sizeof(bc->jump_cache));
     bc->used = 0;
+    if (bc->jit)
+        jit_arena_reset(bc->jit);
     bc->flushes++;
 }
 
@@ -96,6 +101,11 @@ void block_cache_code_written(void *opaque, uint64_t page_pa)
     block_cache_invalidate_page(cpu->blocks, page_pa);
 }
 
+struct jit_arena *block_cache_jit(struct block_cache *bc)
+{
+    return bc->jit;
+}
+
 uint64_t block_cache_generation(const struct block_cache *bc)
 {
     return bc->flushes;
@@ -104,7 +114,7 @@ uint64_t block_cache_generation(const struct block_cache *bc)
 struct block *block_alloc(struct block_cache *bc, unsigned max_ops)
 {
     size_t need = sizeof(struct block) + max_ops * sizeof(struct op);
-    if (bc->used + need > ARENA_SIZE)
+    if (bc->used + need > ARENA_SIZE || (bc->jit && jit_arena_full(bc->jit)))
         block_cache_flush(bc);
     return (struct block *)(bc->arena + bc->used);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "cpu/cpu.h"
+#include "cpu/jit.h"
 #include "cpu/op.h"
 #include "cpu/tlb.h"
 
@@ -38,6 +39,9 @@ struct block {
     uint64_t pa;               /* physical address of the first op */
     struct block *hash_next;   /* chain in the PC hash */
     struct block *page_next;   /* chain in the physical-page hash */
+    jit_fn jit;                /* generated code for the ops, or NULL (jit.h) */
+    uint32_t runs;             /* entries without generated code (cpu->jit_hot) */
+    bool may_jit;              /* no debugger or trace op in front */
     struct op ops[];
 };
 
@@ -47,6 +51,8 @@ struct block_cache *block_cache_new(void);
 void block_cache_free(struct block_cache *bc);
 /* Throw every block away (see the WARNING in block.c). */
 void block_cache_flush(struct block_cache *bc);
+/* Where generated code for this cache's blocks goes (NULL: none). */
+struct jit_arena *block_cache_jit(struct block_cache *bc);
 /* Counts flushes: a block pointer taken before a flush must not be used. */
 uint64_t block_cache_generation(const struct block_cache *bc);
 /* Drop every block decoded from the physical page at page_pa. */

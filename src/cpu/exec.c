@@ -47,59 +47,13 @@
 #include "cpu/access.h"
 #include "cpu/alu.h"
 #include "cpu/block.h"
+#include "cpu/fast_kind.h"
 #include "cpu/fp_access.h"
 #include "cpu/op.h"
 #include "gdb/debug.h"
 #include "mem/physmem.h"
 #include "trace/trace.h"
 
-/*
- * The run loop's inline forms: the commonest integer instructions run as
- * code inside the run loop instead of through a call, which on the hosts we
- * measured costs more than the work of the instruction itself.
- * Each case is the same computation as the row's executor, written with the
- * same helpers (reg_read, alu_adds64, cpu_load...); the executor stays the
- * reference and is used for every form not listed here. FAST_END is the
- * sentinel op after a block's last op.
- */
-enum fast_kind {
-    FAST_CALL = 0,
-    FAST_END,
-    FAST_NOP,     /* HINT, and a B that block decoding follows */
-    FAST_BL_ON,   /* a BL that block decoding follows: only X30 changes */
-    FAST_ADD_IMM, FAST_SUB_IMM, FAST_SUBS_IMM, FAST_CMP_IMM,
-    /* Shifted register, by shift type in the order of the encoding's
-     * field (alu_shift64): a kind's _LSL value plus op->a. ADD/SUB have
-     * no ROR (the row rejects it) but keep the layout. */
-    FAST_ADD_LSL, FAST_ADD_LSR, FAST_ADD_ASR, FAST_ADD_ROR,
-    FAST_SUB_LSL, FAST_SUB_LSR, FAST_SUB_ASR, FAST_SUB_ROR,
-    FAST_SUBS_LSL, FAST_SUBS_LSR, FAST_SUBS_ASR, FAST_SUBS_ROR,
-    FAST_CMP_LSL, FAST_CMP_LSR, FAST_CMP_ASR, FAST_CMP_ROR,
-    FAST_AND_LSL, FAST_AND_LSR, FAST_AND_ASR, FAST_AND_ROR,
-    FAST_ORR_LSL, FAST_ORR_LSR, FAST_ORR_ASR, FAST_ORR_ROR,
-    FAST_EOR_LSL, FAST_EOR_LSR, FAST_EOR_ASR, FAST_EOR_ROR,
-    FAST_MOV_REG,
-    FAST_AND_IMM, FAST_ORR_IMM, FAST_EOR_IMM, FAST_SET_IMM, FAST_MOVK,
-    FAST_ADD_IMM_W, FAST_SUB_IMM_W,
-    FAST_CSEL, FAST_CSINC, FAST_MADD, FAST_MUL, FAST_UBFM, FAST_SBFM,
-    FAST_ADDS_IMM_W, FAST_SUBS_IMM_W,
-    FAST_LDR_IMM, FAST_STR_IMM, FAST_LDR_REG, FAST_STR_REG, FAST_LDP, FAST_STP,
-    FAST_LDR_W_IMM, FAST_STR_W_IMM, FAST_LDRB_IMM, FAST_STRB_IMM, FAST_STP_PRE, FAST_LDP_POST,
-    FAST_B, FAST_BL, FAST_CBZ, FAST_CBNZ, FAST_TBZ, FAST_TBNZ, FAST_RET,
-    FAST_CBZ_W, FAST_CBNZ_W, FAST_BR, FAST_BLR,
-    FAST_ADDS_LSL, FAST_ADDS_LSR, FAST_ADDS_ASR, FAST_ADDS_ROR,
-    FAST_ADD_EXT, FAST_ADC, FAST_ADD_W, FAST_SUB_W, FAST_SUBS_W, FAST_MOV_W,
-    FAST_LDRB_REG, FAST_LDRH_REG, FAST_LDR_W_REG,
-    FAST_CCMP_X, FAST_CCMP_IMM_W, FAST_CCMP_IMM_X, FAST_ADD_IMM_SP, FAST_SUB_IMM_SP,
-    FAST_AND_IMM_W, FAST_EOR_W, FAST_LSLV, FAST_LSRV,
-    FAST_ANDS_IMM_X, FAST_ANDS_IMM_W, FAST_EXTR_W, FAST_CSINC_W, FAST_CSINV_W,
-    FAST_LDRH_IMM, FAST_LDRB_PRE, FAST_LDRB_POST, FAST_STRB_POST, FAST_STR_POST,
-    FAST_LDTR, FAST_STTR,
-    FAST_LDR_Q_IMM, FAST_LDR_Q_REG, FAST_STR_Q_IMM, FAST_LDP_Q, FAST_STP_Q,
-    /* B.cond, one kind per condition (FAST_B_COND + cond), so each tests
-     * its own condition with no lookup. */
-    FAST_B_COND, FAST_B_COND_LAST = FAST_B_COND + 15,
-};
 
 /* The inline form for a decoded op, or FAST_CALL. Only 64-bit forms, and
  * the data-processing ones only when no operand is register 31 (XZR or SP,
@@ -336,10 +290,23 @@ static struct block *block_decode(struct cpu *cpu, uint64_t pc, const uint8_t *h
     b->chain = op_is_branch(&b->ops[n - 1])      ? CHAIN_BRANCH
                : op_ends_block(&b->ops[n - 1]) ? CHAIN_NONE
                                                : CHAIN_NEXT;
+    /* Code is generated when the block has run cpu->jit_hot times (most
+     * run a few times only), and never with a debugger's or a trace's ops
+     * in front: those stay exact. */
+    b->jit = NULL;
+    b->runs = 0;
+    b->may_jit = first == 0 && cpu->jit_min_ops;
     block_commit(cpu, b);
     if (log_enabled(LOG_IN_ASM) && log_in_filter(pc, (uint64_t)(n - first) * 4))
         trace_in_asm(b->ops + first, n - first);
     return b;
+}
+
+/* Generates code for a block that has become hot (jit.h). */
+static __attribute__((noinline)) void block_compile(struct cpu *cpu, struct block *b)
+{
+    if (b->may_jit)
+        b->jit = jit_compile(block_cache_jit(cpu->blocks), b, cpu->jit_min_ops);
 }
 
 /* The block for cpu->pc under the current translation, decoding it if needed.
@@ -440,6 +407,24 @@ static inline uint64_t regoff_x(const struct cpu *cpu, const struct op *op)
 #define X(field) cpu->x[op->field]
 #define SET_NZCV(value) cpu_set_nzcv(cpu, (value))
 #define DISPATCH() goto *op->run
+/* Run block b from its start: its generated code first, if it has any,
+ * then the run loop from the op that code returns (jit.h). */
+#define ENTER_BLOCK()                                                   \
+    do {                                                                \
+        if (b->jit) {                                                   \
+            op = b->jit(cpu);                                           \
+            if (unlikely((uintptr_t)op & 1)) {                          \
+                op = (const struct op *)((uintptr_t)op - 1);            \
+                st = (enum exec_status)cpu->jit_status;                 \
+                goto leave;                                             \
+            }                                                           \
+        } else {                                                        \
+            if (unlikely(++b->runs == cpu->jit_hot))                    \
+                block_compile(cpu, b);                                  \
+            op = b->ops;                                                \
+        }                                                               \
+        DISPATCH();                                                     \
+    } while (0)
 #define NEXT()      \
     do {            \
         op++;       \
@@ -473,6 +458,7 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
     const struct op *op;
     enum exec_status st;
     struct tlb_entry *tlb;
+    cpu->jit_insn_limit = may_chain ? limit : 0;
 
     static const void *const fast_labels[] = {
         [FAST_CALL] = &&L_FAST_CALL,
@@ -624,8 +610,7 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         /* The data TLB of the current regime: the regime only changes
          * with the exception level, which ends a block unchained. */
         tlb = cpu->tlb[cpu->mmu_idx];
-        op = b->ops;
-        DISPATCH();
+        ENTER_BLOCK();
         {
             {
             CASE(FAST_CALL):
@@ -1059,8 +1044,7 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
          * leaves. */
         cpu->insns += op->index + 1u;
         if (likely(may_chain && !cpu_attention(cpu) && cpu->insns < limit && b->valid)) {
-            op = b->ops;
-            DISPATCH();
+            ENTER_BLOCK();
         }
         cpu->pc = b->pc;
         goto chain;
@@ -1079,14 +1063,12 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         /* A loop that is one block goes round without looking anything up
          * (unless its own stores threw it away). */
         if (cpu->pc == b->pc && likely(b->valid)) {
-            op = b->ops;
-            DISPATCH();
+            ENTER_BLOCK();
         }
         b = block_follow(cpu, prev, cpu->pc);
         if (unlikely(!b))
             continue;
-        op = b->ops;
-        DISPATCH();
+        ENTER_BLOCK();
 
     leave: {
         uint64_t done = (uint64_t)(op - b->ops);
@@ -1135,6 +1117,7 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
 #undef X
 #undef SET_NZCV
 #undef DISPATCH
+#undef ENTER_BLOCK
 #undef NEXT
 
 void cpu_flush_blocks(struct cpu *cpu)

@@ -1,0 +1,1032 @@
+/*
+ * The x86-64 translator (see jit.h for what generated code promises).
+ *
+ * One pass over the block's ops, each translated by its run-loop kind
+ * (fast_kind.h) into a few host instructions, or else into a call of its
+ * executor. A guest register gets a host register the first time an op
+ * uses it. Two small routines written after the ops, when the set is
+ * known, load them all from the struct cpu and store the ones ops write;
+ * the entry, every exit and every executor call (which reads and writes
+ * the struct) use them. rbx holds the struct cpu, rbp the current
+ * regime's TLB set, rax/rcx/rdx are scratch. Flags are stored in the lazy
+ * form the run loop keeps (flags_x, flags_y, flags_sub) by every
+ * comparison, so any exit leaves them right; a conditional branch right
+ * after the comparison tests the host flags of the same subtraction.
+ *
+ * Encodings: Intel SDM vol. 2 (REX, ModRM, SIB; condition codes 0-15).
+ */
+#include "cpu/jit.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "cpu/block.h"
+#include "cpu/cpu.h"
+#include "cpu/fast_kind.h"
+#include "cpu/op.h"
+#include "cpu/tlb.h"
+
+#define JIT_ARENA_SIZE (64u << 20)
+/* More than the code of the longest block can take (BLOCK_MAX_OPS ops of
+ * at most ~100 bytes, an exit for each and the entry). */
+#define JIT_BLOCK_ROOM (64u << 10)
+
+struct jit_arena {
+    uint8_t *base;
+    size_t used;
+};
+
+#if defined(__x86_64__)
+
+struct jit_arena *jit_arena_new(void)
+{
+    struct jit_arena *a = calloc(1, sizeof(*a));
+    if (!a)
+        return NULL;
+    void *m = mmap(NULL, JIT_ARENA_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) {
+        free(a);
+        return NULL;
+    }
+    a->base = m;
+    return a;
+}
+
+void jit_arena_free(struct jit_arena *a)
+{
+    if (a) {
+        munmap(a->base, JIT_ARENA_SIZE);
+        free(a);
+    }
+}
+
+void jit_arena_reset(struct jit_arena *a)
+{
+    a->used = 0;
+}
+
+bool jit_arena_full(const struct jit_arena *a)
+{
+    return a->used + JIT_BLOCK_ROOM > JIT_ARENA_SIZE;
+}
+
+/* ---- x86-64 encoding ---- */
+
+enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+#define CPU_REG RBX
+#define TLB_REG RBP
+
+/* Host registers for guest registers: the ones a call may clobber first,
+ * so short blocks save fewer. */
+static const uint8_t pool[] = {RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15};
+#define POOL_N (sizeof(pool) / sizeof(pool[0]))
+static bool callee_saved(unsigned r)
+{
+    return r == RBX || r == RBP || r >= R12;
+}
+
+/* Condition codes (the low nibble of Jcc/CMOVcc). */
+enum { CC_O, CC_NO, CC_B, CC_AE, CC_E, CC_NE, CC_BE, CC_A, CC_S, CC_NS, CC_P, CC_NP,
+       CC_L, CC_GE, CC_LE, CC_G };
+/* The host condition that tests an A64 condition after a subtraction of
+ * the same operands (C is "no borrow", the inverse of the host's CF). */
+static const uint8_t cc_of_cond[14] = {CC_E, CC_NE, CC_AE, CC_B, CC_S, CC_NS, CC_O,
+                                       CC_NO, CC_A, CC_BE, CC_GE, CC_L, CC_G, CC_LE};
+
+/* Group-1 ALU operations: register forms' opcodes and the /ext of 0x81. */
+enum alu { ALU_ADD, ALU_OR, ALU_AND = 4, ALU_SUB, ALU_XOR, ALU_CMP };
+static const uint8_t alu_rr_opc[8] = {0x01, 0x09, 0, 0, 0x21, 0x29, 0x31, 0x39};
+/* /ext of the shift group 0xC1/0xD3. */
+enum shift { SH_ROR = 1, SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
+
+#define MAX_FIX (BLOCK_MAX_OPS * 8)
+
+/* How a jump leaves: to the run loop at an op, after storing the guest
+ * registers; with an executor's status in eax (nothing to store: the
+ * executor left them in the struct); or to one of the register routines. */
+enum fix_kind { FIX_EXIT, FIX_STATUS, FIX_LOAD_ALL, FIX_STORE_WRITTEN };
+
+/* What an op's translation changes, restored if the op cannot be
+ * translated after all. */
+struct jit_state {
+    uint8_t *p;
+    int8_t host_of[32];      /* guest register (31: SP) -> host register, -1 */
+    unsigned n_used;         /* pool registers handed out */
+    uint32_t written;        /* guest registers (31: SP) written */
+    bool uses_tlb;           /* an access in the current regime: TLB_REG set up */
+    bool flags_known;        /* NZCV is the lazy flags_x - flags_y an op stored */
+    bool host_flags;         /* ... and the host flags are still of that subtraction */
+    unsigned n_fix;
+};
+
+struct jit_ctx {
+    struct jit_state s;
+    uint8_t *end;
+    bool fail;               /* the op cannot be translated */
+    bool out_of_regs;        /* ... because every host register is taken */
+    bool loops;              /* a branch goes round inside the code */
+    const struct block *b;
+    /* Jumps to an exit: where their rel32 is, and the op the exit returns. */
+    struct {
+        uint8_t *at;
+        uint8_t kind;        /* enum fix_kind */
+        uint8_t op;
+    } fix[MAX_FIX];
+};
+
+static void emit1(struct jit_ctx *c, uint8_t v)
+{
+    if (c->s.p < c->end)
+        *c->s.p++ = v;
+    else
+        c->fail = true;
+}
+
+static void emit4(struct jit_ctx *c, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        emit1(c, (uint8_t)(v >> (8 * i)));
+}
+
+static void emit8(struct jit_ctx *c, uint64_t v)
+{
+    emit4(c, (uint32_t)v);
+    emit4(c, (uint32_t)(v >> 32));
+}
+
+static void rex(struct jit_ctx *c, bool w, unsigned reg, unsigned index, unsigned base, bool force)
+{
+    uint8_t r = (uint8_t)(0x40 | w << 3 | (reg >> 3) << 2 | (index >> 3) << 1 | (base >> 3));
+    if (r != 0x40 || force)
+        emit1(c, r);
+}
+
+static void opcode(struct jit_ctx *c, unsigned opc)
+{
+    if (opc > 0xff)
+        emit1(c, (uint8_t)(opc >> 8));
+    emit1(c, (uint8_t)opc);
+}
+
+/* opc reg, rm (both registers). */
+static void op_rr(struct jit_ctx *c, bool w, unsigned opc, unsigned reg, unsigned rm)
+{
+    rex(c, w, reg, 0, rm, false);
+    opcode(c, opc);
+    emit1(c, (uint8_t)(0xc0 | (reg & 7) << 3 | (rm & 7)));
+}
+
+/* opc reg, [base + disp32]. */
+static void op_mem(struct jit_ctx *c, bool w, unsigned opc, unsigned reg, unsigned base, int32_t disp)
+{
+    rex(c, w, reg, 0, base, false);
+    opcode(c, opc);
+    emit1(c, (uint8_t)(0x80 | (reg & 7) << 3 | ((base & 7) == 4 ? 4 : (base & 7))));
+    if ((base & 7) == 4)
+        emit1(c, 0x24);   /* SIB: no index, base rsp/r12 */
+    emit4(c, (uint32_t)disp);
+}
+
+/* opc reg, [base + index << scale + disp32]; force_rex for byte registers. */
+static void op_mem_idx(struct jit_ctx *c, bool w, unsigned opc, unsigned reg, unsigned base,
+                       unsigned index, unsigned scale, int32_t disp, bool force_rex)
+{
+    rex(c, w, reg, index, base, force_rex);
+    opcode(c, opc);
+    emit1(c, (uint8_t)(0x80 | (reg & 7) << 3 | 4));
+    emit1(c, (uint8_t)(scale << 6 | (index & 7) << 3 | (base & 7)));
+    emit4(c, (uint32_t)disp);
+}
+
+static void mov_rr(struct jit_ctx *c, bool w, unsigned dst, unsigned src)
+{
+    if (dst != src || !w)
+        op_rr(c, w, 0x89, src, dst);
+}
+
+static void load(struct jit_ctx *c, unsigned dst, unsigned base, int32_t disp)
+{
+    op_mem(c, true, 0x8b, dst, base, disp);
+}
+
+static void store(struct jit_ctx *c, unsigned src, unsigned base, int32_t disp)
+{
+    op_mem(c, true, 0x89, src, base, disp);
+}
+
+/* dst = v, leaving the host flags alone. */
+static void mov_ri(struct jit_ctx *c, unsigned dst, uint64_t v)
+{
+    if (v <= 0xffffffffu) {
+        rex(c, false, 0, 0, dst, false);
+        emit1(c, (uint8_t)(0xb8 + (dst & 7)));
+        emit4(c, (uint32_t)v);
+    } else if ((int64_t)v == (int32_t)v) {
+        op_rr(c, true, 0xc7, 0, dst);
+        emit4(c, (uint32_t)v);
+    } else {
+        rex(c, true, 0, 0, dst, false);
+        emit1(c, (uint8_t)(0xb8 + (dst & 7)));
+        emit8(c, v);
+    }
+}
+
+static void alu_rr(struct jit_ctx *c, bool w, enum alu op, unsigned dst, unsigned src)
+{
+    op_rr(c, w, alu_rr_opc[op], src, dst);
+}
+
+static bool fits32(int64_t v)
+{
+    return v == (int32_t)v;
+}
+
+/* dst op= imm; an immediate that does not fit goes through rdx. */
+static void alu_ri(struct jit_ctx *c, bool w, enum alu op, unsigned dst, int64_t imm)
+{
+    if (!w)
+        imm = (int32_t)(uint32_t)imm;
+    if (fits32(imm)) {
+        op_rr(c, w, 0x81, op, dst);
+        emit4(c, (uint32_t)imm);
+    } else {
+        mov_ri(c, RDX, (uint64_t)imm);
+        alu_rr(c, w, op, dst, RDX);
+    }
+}
+
+static void shift_ri(struct jit_ctx *c, bool w, enum shift sh, unsigned dst, unsigned n)
+{
+    if (n == 0)
+        return;
+    op_rr(c, w, 0xc1, sh, dst);
+    emit1(c, (uint8_t)n);
+}
+
+static void test_rr(struct jit_ctx *c, bool w, unsigned a, unsigned b)
+{
+    op_rr(c, w, 0x85, b, a);
+}
+
+/* A rel32 jump whose target is patched later; returns where the rel32 is. */
+static uint8_t *jcc(struct jit_ctx *c, unsigned cc)
+{
+    emit1(c, 0x0f);
+    emit1(c, (uint8_t)(0x80 | cc));
+    uint8_t *at = c->s.p;
+    emit4(c, 0);
+    return at;
+}
+
+static uint8_t *jmp(struct jit_ctx *c)
+{
+    emit1(c, 0xe9);
+    uint8_t *at = c->s.p;
+    emit4(c, 0);
+    return at;
+}
+
+static void patch(struct jit_ctx *c, uint8_t *at, const uint8_t *target)
+{
+    if (c->fail || !at || at + 4 > c->end)
+        return;
+    int32_t rel = (int32_t)(target - (at + 4));
+    memcpy(at, &rel, 4);
+}
+
+static void add_fix(struct jit_ctx *c, uint8_t *at, enum fix_kind kind, unsigned index)
+{
+    if (c->s.n_fix == MAX_FIX) {
+        c->fail = true;
+        return;
+    }
+    c->fix[c->s.n_fix].at = at;
+    c->fix[c->s.n_fix].kind = (uint8_t)kind;
+    c->fix[c->s.n_fix].op = (uint8_t)index;
+    c->s.n_fix++;
+}
+
+/* Leave for the run loop at op `index` if cc holds (CC_ALWAYS: always). */
+#define CC_ALWAYS 16
+static void exit_if(struct jit_ctx *c, unsigned cc, unsigned index)
+{
+    add_fix(c, cc == CC_ALWAYS ? jmp(c) : jcc(c, cc), FIX_EXIT, index);
+}
+
+/* call rel32 to one of the register routines. */
+static void call_routine(struct jit_ctx *c, enum fix_kind kind)
+{
+    emit1(c, 0xe8);
+    uint8_t *at = c->s.p;
+    emit4(c, 0);
+    add_fix(c, at, kind, 0);
+}
+
+/* ---- guest registers ---- */
+
+static int32_t slot_offset(unsigned slot)
+{
+    return slot == 31 ? (int32_t)offsetof(struct cpu, sp)
+                      : (int32_t)(offsetof(struct cpu, x) + 8 * slot);
+}
+
+/* The host register of guest slot (register 0-30, or 31 = SP). */
+static unsigned slot_reg(struct jit_ctx *c, unsigned slot)
+{
+    if (c->s.host_of[slot] >= 0)
+        return (unsigned)c->s.host_of[slot];
+    if (c->s.n_used == POOL_N) {
+        c->fail = c->out_of_regs = true;
+        return RAX;
+    }
+    unsigned h = pool[c->s.n_used++];
+    c->s.host_of[slot] = (int8_t)h;
+    return h;
+}
+
+/* Xn as an operand where 31 is SP (reg_read_sp). */
+static unsigned rd_sp(struct jit_ctx *c, unsigned r)
+{
+    return slot_reg(c, r);
+}
+
+/* Xn where the kind guarantees n != 31. */
+#define rd_x rd_sp
+
+/* Xn where 31 reads as zero (reg_read): zero goes in `scratch`. */
+static unsigned rd_zr(struct jit_ctx *c, unsigned r, unsigned scratch)
+{
+    if (r != 31)
+        return slot_reg(c, r);
+    mov_ri(c, scratch, 0);
+    return scratch;
+}
+
+/* The register to write Xd (31: SP) to. */
+static unsigned wr_sp(struct jit_ctx *c, unsigned r)
+{
+    c->s.written |= 1u << r;
+    return slot_reg(c, r);
+}
+
+#define wr_x wr_sp
+
+/* ---- flags ---- */
+
+#define CPU_OFF(field) ((int32_t)offsetof(struct cpu, field))
+static_assert(sizeof(((struct cpu *)0)->tlb[0]) == 1u << 15, "a TLB set is 2^15 bytes");
+
+/* NZCV := flags of x - y, lazily: the operands, as cpu_set_nzcv_sub. */
+static void store_flags_sub(struct jit_ctx *c, unsigned x, unsigned y)
+{
+    store(c, x, CPU_REG, CPU_OFF(flags_x));
+    store(c, y, CPU_REG, CPU_OFF(flags_y));
+    /* mov byte [cpu + flags_sub], 1 */
+    op_mem(c, false, 0xc6, 0, CPU_REG, CPU_OFF(flags_sub));
+    emit1(c, 1);
+    c->s.flags_known = true;
+}
+
+/* The host flags of flags_x - flags_y, when a comparison of this block
+ * set NZCV; leaves rax..rdx except rcx alone. */
+static void host_flags_of_sub(struct jit_ctx *c, bool live)
+{
+    if (live)
+        return;
+    load(c, RCX, CPU_REG, CPU_OFF(flags_x));
+    op_mem(c, true, 0x3b, RCX, CPU_REG, CPU_OFF(flags_y));   /* cmp rcx, [flags_y] */
+}
+
+/* ---- memory ---- */
+
+/* The TLB hit test for an access of `size` at the address in rcx (tlb.h);
+ * a miss leaves at op `index`. Afterwards rax is the entry's addend. */
+static void tlb_hit(struct jit_ctx *c, bool el0, unsigned size, bool write, unsigned index)
+{
+    mov_rr(c, true, RAX, RCX);
+    shift_ri(c, true, SH_SHR, RAX, TLB_PAGE_BITS);
+    alu_ri(c, false, ALU_AND, RAX, TLB_ENTRIES - 1);
+    shift_ri(c, true, SH_SHL, RAX, 5);   /* sizeof(struct tlb_entry) */
+    if (el0) {
+        op_mem_idx(c, true, 0x8d, RAX, CPU_REG, RAX, 0,
+                   CPU_OFF(tlb[MMU_IDX_EL0]), false);
+    } else {
+        c->s.uses_tlb = true;
+        alu_rr(c, true, ALU_ADD, RAX, TLB_REG);
+    }
+    mov_rr(c, true, RDX, RCX);
+    alu_ri(c, true, ALU_AND, RDX, (int64_t)(TLB_PAGE_MASK | (size - 1)));
+    op_mem(c, true, 0x3b, RDX, RAX,
+           write ? (int32_t)offsetof(struct tlb_entry, tag_write)
+                 : (int32_t)offsetof(struct tlb_entry, tag_read));
+    exit_if(c, CC_NE, index);
+    load(c, RAX, RAX, (int32_t)offsetof(struct tlb_entry, addend));
+}
+
+/* dst = the `size` bytes at [rax + rcx + disp], zero-extended. */
+static void load_host(struct jit_ctx *c, unsigned dst, unsigned size, int32_t disp)
+{
+    static const unsigned opc[9] = {[1] = 0x0fb6, [2] = 0x0fb7, [4] = 0x8b, [8] = 0x8b};
+    op_mem_idx(c, size == 8, opc[size], dst, RAX, RCX, 0, disp, false);
+}
+
+static void store_host(struct jit_ctx *c, unsigned src, unsigned size, int32_t disp)
+{
+    if (size == 2)
+        emit1(c, 0x66);
+    op_mem_idx(c, size == 8, size == 1 ? 0x88 : 0x89, src, RAX, RCX, 0, disp, size == 1);
+}
+
+/* rcx = Xn|SP + imm. */
+static void addr_imm(struct jit_ctx *c, const struct op *op)
+{
+    if (!fits32(op->imm)) {
+        c->fail = true;
+        return;
+    }
+    op_mem(c, true, 0x8d, RCX, rd_sp(c, op->rn), (int32_t)op->imm);   /* lea */
+}
+
+/* rcx = Xn|SP + (Xm << op->b), b 0 or 3 (regoff_x). */
+static void addr_reg(struct jit_ctx *c, const struct op *op)
+{
+    unsigned base = rd_sp(c, op->rn), index = rd_x(c, op->rm);
+    op_mem_idx(c, true, 0x8d, RCX, base, index, op->b, 0, false);
+}
+
+static void load_op(struct jit_ctx *c, const struct op *op, unsigned size, bool el0, unsigned i)
+{
+    tlb_hit(c, el0, size, false, i);
+    load_host(c, wr_x(c, op->rd), size, 0);
+}
+
+static void store_op(struct jit_ctx *c, const struct op *op, unsigned size, bool el0, unsigned i)
+{
+    tlb_hit(c, el0, size, true, i);
+    store_host(c, rd_zr(c, op->rd, RDX), size, 0);
+}
+
+/* Pairs: both words from one TLB hit, in the page (as the run loop). */
+static void pair_hit(struct jit_ctx *c, bool write, unsigned i)
+{
+    op_rr(c, false, 0x89, RCX, RDX);            /* mov edx, ecx */
+    alu_ri(c, false, ALU_AND, RDX, 0xfff);
+    alu_ri(c, false, ALU_CMP, RDX, 0xff0);
+    exit_if(c, CC_A, i);
+    tlb_hit(c, false, 8, write, i);
+}
+
+/* ---- branches ---- */
+
+/* Where a taken branch goes: round the block again, from inside, when it
+ * targets the block's start and nothing stops it (the run loop's `loop:`
+ * checks); else back to the run loop at the branch, which takes it. */
+static void taken(struct jit_ctx *c, const struct op *op, unsigned i, uint8_t *head)
+{
+    if ((uint64_t)op->imm == c->b->pc) {
+        c->loops = true;
+        op_mem(c, false, 0x8b, RAX, CPU_REG, CPU_OFF(attention));
+        test_rr(c, false, RAX, RAX);
+        exit_if(c, CC_NE, i);
+        load(c, RAX, CPU_REG, CPU_OFF(insns));
+        alu_ri(c, true, ALU_ADD, RAX, (int64_t)i + 1);
+        op_mem(c, true, 0x3b, RAX, CPU_REG, CPU_OFF(jit_insn_limit));
+        exit_if(c, CC_AE, i);
+        mov_ri(c, RDX, (uint64_t)(uintptr_t)&c->b->valid);
+        op_mem(c, false, 0x80, 7, RDX, 0);        /* cmp byte [rdx], 0 */
+        emit1(c, 0);
+        exit_if(c, CC_E, i);
+        store(c, RAX, CPU_REG, CPU_OFF(insns));
+        patch(c, jmp(c), head);
+    } else {
+        exit_if(c, CC_ALWAYS, i);
+    }
+}
+
+/* A conditional branch on host condition cc (already set up). */
+static void branch_on(struct jit_ctx *c, const struct op *op, unsigned i, uint8_t *head, unsigned cc)
+{
+    uint8_t *skip = jcc(c, cc ^ 1);
+    taken(c, op, i, head);
+    patch(c, skip, c->s.p);
+}
+
+static void b_cond(struct jit_ctx *c, const struct op *op, unsigned i, uint8_t *head, bool live)
+{
+    unsigned cond = op->a;
+    if (cond >= 14) {
+        c->fail = true;
+        return;
+    }
+    if (c->s.flags_known) {
+        host_flags_of_sub(c, live);
+        branch_on(c, op, i, head, cc_of_cond[cond]);
+        return;
+    }
+    /* Flags from before the block: either lazy form, as cpu_cond_holds. */
+    op_mem(c, false, 0x80, 7, CPU_REG, CPU_OFF(flags_sub));   /* cmp byte [flags_sub], 0 */
+    emit1(c, 0);
+    uint8_t *to_nzcv = jcc(c, CC_E);
+    host_flags_of_sub(c, false);
+    uint8_t *sub_taken = jcc(c, cc_of_cond[cond]);
+    uint8_t *not_taken = jmp(c);
+    patch(c, to_nzcv, c->s.p);
+    uint32_t table = 0;
+    for (unsigned nzcv = 0; nzcv < 16; nzcv++)
+        table |= (uint32_t)cond_holds(nzcv << 28, cond) << nzcv;
+    op_mem(c, false, 0x8b, RAX, CPU_REG, CPU_OFF(flags_nzcv));
+    shift_ri(c, false, SH_SHR, RAX, 28);
+    mov_ri(c, RDX, table);
+    op_rr(c, false, 0x0fa3, RAX, RDX);                          /* bt edx, eax */
+    uint8_t *nzcv_taken = jcc(c, CC_B);
+    uint8_t *nzcv_not = jmp(c);
+    patch(c, sub_taken, c->s.p);
+    patch(c, nzcv_taken, c->s.p);
+    taken(c, op, i, head);
+    patch(c, not_taken, c->s.p);
+    patch(c, nzcv_not, c->s.p);
+}
+
+/* ---- executors ---- */
+
+/* The op by its executor, as the run loop's FAST_CALL: the guest registers
+ * go to the struct before and come back after; a status other than
+ * EXEC_NEXT leaves with it. */
+static void call_exec(struct jit_ctx *c, const struct op *op, unsigned i)
+{
+    call_routine(c, FIX_STORE_WRITTEN);
+    mov_rr(c, true, RDI, CPU_REG);
+    mov_ri(c, RSI, (uint64_t)(uintptr_t)op);
+    mov_ri(c, RAX, (uint64_t)(uintptr_t)op->exec);
+    op_rr(c, false, 0xff, 2, RAX);   /* call rax */
+    test_rr(c, false, RAX, RAX);     /* EXEC_NEXT is 0 */
+    add_fix(c, jcc(c, CC_NE), FIX_STATUS, i);
+    call_routine(c, FIX_LOAD_ALL);
+    /* The executor may have set NZCV any way, and the host's flags. */
+    c->s.flags_known = c->s.host_flags = false;
+}
+
+/* ---- one op ---- */
+
+/* m = Xm shifted as the kind says (LSL, LSR, ASR, ROR by op->b), in rax. */
+static void shifted_m(struct jit_ctx *c, const struct op *op, unsigned type)
+{
+    static const enum shift sh[4] = {SH_SHL, SH_SHR, SH_SAR, SH_ROR};
+    mov_rr(c, true, RAX, rd_x(c, op->rm));
+    shift_ri(c, true, sh[type], RAX, op->b);
+}
+
+/* Xd = Xn op rax. */
+static void alu_to_d(struct jit_ctx *c, const struct op *op, enum alu alu)
+{
+    unsigned n = rd_x(c, op->rn);
+    unsigned d = wr_x(c, op->rd);
+    if (d != n)
+        mov_rr(c, true, d, n);
+    alu_rr(c, true, alu, d, RAX);
+}
+
+static void translate(struct jit_ctx *c, const struct op *op, unsigned i, uint8_t *head)
+{
+    bool live = c->s.host_flags;
+    c->s.host_flags = false;
+    unsigned k = op->fast;
+    switch (k) {
+    case FAST_NOP:
+        c->s.host_flags = live;
+        return;
+    case FAST_BL_ON:
+        mov_ri(c, wr_x(c, 30), op->pc + 4);
+        c->s.host_flags = live;
+        return;
+    case FAST_ADD_IMM:
+    case FAST_SUB_IMM:
+    case FAST_ADD_IMM_SP:
+    case FAST_SUB_IMM_SP: {
+        bool add = k == FAST_ADD_IMM || k == FAST_ADD_IMM_SP;
+        unsigned n = rd_sp(c, op->rn), d = wr_sp(c, op->rd);
+        mov_rr(c, true, d, n);
+        alu_ri(c, true, add ? ALU_ADD : ALU_SUB, d, op->imm);
+        return;
+    }
+    case FAST_SUBS_IMM:
+    case FAST_CMP_IMM: {
+        unsigned n = rd_x(c, op->rn);
+        mov_ri(c, RAX, (uint64_t)op->imm);
+        store_flags_sub(c, n, RAX);
+        if (k == FAST_CMP_IMM) {
+            alu_rr(c, true, ALU_CMP, n, RAX);
+        } else {
+            unsigned d = wr_x(c, op->rd);
+            mov_rr(c, true, d, n);
+            alu_rr(c, true, ALU_SUB, d, RAX);
+        }
+        c->s.host_flags = true;
+        return;
+    }
+    case FAST_SUBS_IMM_W: {   /* rn may be SP, rd 31 is WZR (CMP) */
+        unsigned n = rd_sp(c, op->rn);
+        mov_rr(c, true, RAX, n);
+        shift_ri(c, true, SH_SHL, RAX, 32);
+        mov_ri(c, RDX, (uint64_t)(uint32_t)op->imm << 32);
+        store_flags_sub(c, RAX, RDX);
+        if (op->rd == 31) {
+            alu_ri(c, false, ALU_CMP, n, op->imm);
+        } else {
+            unsigned d = wr_x(c, op->rd);
+            mov_rr(c, false, d, n);
+            alu_ri(c, false, ALU_SUB, d, op->imm);
+        }
+        c->s.host_flags = true;
+        return;
+    }
+    case FAST_SUBS_W: {   /* rd 31 is WZR (CMP) */
+        unsigned n = rd_x(c, op->rn);
+        op_rr(c, false, 0x89, rd_x(c, op->rm), RAX);   /* mov eax, Wm */
+        shift_ri(c, false, SH_SHL, RAX, op->b);
+        mov_rr(c, true, RCX, n);
+        shift_ri(c, true, SH_SHL, RCX, 32);
+        mov_rr(c, true, RDX, RAX);
+        shift_ri(c, true, SH_SHL, RDX, 32);
+        store_flags_sub(c, RCX, RDX);
+        if (op->rd == 31) {
+            alu_rr(c, false, ALU_CMP, n, RAX);
+        } else {
+            unsigned d = wr_x(c, op->rd);
+            mov_rr(c, false, RCX, n);
+            alu_rr(c, false, ALU_SUB, RCX, RAX);   /* sets the flags, mov keeps them */
+            mov_rr(c, false, d, RCX);
+        }
+        c->s.host_flags = true;
+        return;
+    }
+    case FAST_ADD_LSL ... FAST_ADD_ROR:
+        shifted_m(c, op, k - FAST_ADD_LSL);
+        alu_to_d(c, op, ALU_ADD);
+        return;
+    case FAST_SUB_LSL ... FAST_SUB_ROR:
+        shifted_m(c, op, k - FAST_SUB_LSL);
+        alu_to_d(c, op, ALU_SUB);
+        return;
+    case FAST_AND_LSL ... FAST_AND_ROR:
+        shifted_m(c, op, k - FAST_AND_LSL);
+        alu_to_d(c, op, ALU_AND);
+        return;
+    case FAST_ORR_LSL ... FAST_ORR_ROR:
+        shifted_m(c, op, k - FAST_ORR_LSL);
+        alu_to_d(c, op, ALU_OR);
+        return;
+    case FAST_EOR_LSL ... FAST_EOR_ROR:
+        shifted_m(c, op, k - FAST_EOR_LSL);
+        alu_to_d(c, op, ALU_XOR);
+        return;
+    case FAST_SUBS_LSL ... FAST_SUBS_ROR: {
+        shifted_m(c, op, k - FAST_SUBS_LSL);
+        unsigned n = rd_x(c, op->rn);
+        store_flags_sub(c, n, RAX);
+        unsigned d = wr_x(c, op->rd);
+        if (d != n)
+            mov_rr(c, true, d, n);
+        alu_rr(c, true, ALU_SUB, d, RAX);
+        c->s.host_flags = true;
+        return;
+    }
+    case FAST_CMP_LSL ... FAST_CMP_ROR: {
+        shifted_m(c, op, k - FAST_CMP_LSL);
+        unsigned n = rd_x(c, op->rn);
+        store_flags_sub(c, n, RAX);
+        alu_rr(c, true, ALU_CMP, n, RAX);
+        c->s.host_flags = true;
+        return;
+    }
+    case FAST_MOV_REG:
+        mov_rr(c, true, wr_x(c, op->rd), rd_x(c, op->rm));
+        c->s.host_flags = live;
+        return;
+    case FAST_MOV_W:
+        mov_rr(c, false, wr_x(c, op->rd), rd_x(c, op->rm));
+        c->s.host_flags = live;
+        return;
+    case FAST_SET_IMM:
+        mov_ri(c, wr_x(c, op->rd), (uint64_t)op->imm);
+        c->s.host_flags = live;
+        return;
+    case FAST_MOVK: {
+        unsigned d = wr_x(c, op->rd);
+        mov_ri(c, RAX, ~(0xffffull << op->a));
+        alu_rr(c, true, ALU_AND, d, RAX);
+        mov_ri(c, RAX, (uint64_t)op->imm);
+        alu_rr(c, true, ALU_OR, d, RAX);
+        return;
+    }
+    case FAST_AND_IMM:
+    case FAST_ORR_IMM:
+    case FAST_EOR_IMM: {
+        enum alu alu = k == FAST_AND_IMM ? ALU_AND : k == FAST_ORR_IMM ? ALU_OR : ALU_XOR;
+        unsigned n = rd_x(c, op->rn), d = wr_x(c, op->rd);
+        mov_rr(c, true, d, n);
+        alu_ri(c, true, alu, d, op->imm);
+        return;
+    }
+    case FAST_AND_IMM_W:   /* op->imm is the 32-bit mask */
+    case FAST_ADD_IMM_W:
+    case FAST_SUB_IMM_W: {
+        enum alu alu = k == FAST_AND_IMM_W ? ALU_AND : k == FAST_ADD_IMM_W ? ALU_ADD : ALU_SUB;
+        unsigned n = rd_x(c, op->rn), d = wr_x(c, op->rd);
+        mov_rr(c, false, d, n);
+        alu_ri(c, false, alu, d, op->imm);
+        return;
+    }
+    case FAST_ADD_W:
+        op_rr(c, false, 0x89, rd_x(c, op->rn), RAX);
+        alu_rr(c, false, ALU_ADD, RAX, rd_x(c, op->rm));
+        mov_rr(c, false, wr_x(c, op->rd), RAX);
+        return;
+    case FAST_SUB_W: {   /* reg_read and reg_write: 31 is WZR */
+        unsigned n = rd_zr(c, op->rn, RAX);
+        mov_rr(c, false, RAX, n);
+        alu_rr(c, false, ALU_SUB, RAX, rd_zr(c, op->rm, RDX));
+        if (op->rd != 31)
+            mov_rr(c, false, wr_x(c, op->rd), RAX);
+        return;
+    }
+    case FAST_EOR_W:
+        op_rr(c, false, 0x89, rd_x(c, op->rm), RAX);
+        shift_ri(c, false, SH_SHL, RAX, op->b);
+        alu_rr(c, false, ALU_XOR, RAX, rd_x(c, op->rn));
+        mov_rr(c, false, wr_x(c, op->rd), RAX);
+        return;
+    case FAST_LSLV:
+    case FAST_LSRV:
+        mov_rr(c, true, RCX, rd_x(c, op->rm));
+        mov_rr(c, true, RAX, rd_x(c, op->rn));
+        op_rr(c, true, 0xd3, k == FAST_LSLV ? SH_SHL : SH_SHR, RAX);   /* by cl, mod 64 */
+        mov_rr(c, true, wr_x(c, op->rd), RAX);
+        return;
+    case FAST_MADD:
+    case FAST_MUL:
+        mov_rr(c, true, RAX, rd_x(c, op->rn));
+        op_rr(c, true, 0x0faf, RAX, rd_x(c, op->rm));   /* imul rax, Xm */
+        if (k == FAST_MADD)
+            alu_rr(c, true, ALU_ADD, RAX, rd_x(c, op->ra));
+        mov_rr(c, true, wr_x(c, op->rd), RAX);
+        return;
+    case FAST_UBFM:
+    case FAST_SBFM:
+        mov_rr(c, true, RAX, rd_zr(c, op->rn, RAX));
+        shift_ri(c, true, SH_ROR, RAX, op->a);
+        alu_ri(c, true, ALU_AND, RAX, op->imm);
+        if (k == FAST_SBFM) {
+            shift_ri(c, true, SH_SHL, RAX, op->b);
+            shift_ri(c, true, SH_SAR, RAX, op->b);
+        }
+        mov_rr(c, true, wr_x(c, op->rd), RAX);
+        return;
+    case FAST_CSEL:
+    case FAST_CSINC: {
+        unsigned cond = bits32(op->insn, 12, 4);
+        if (!c->s.flags_known || cond >= 14) {
+            c->fail = true;
+            return;
+        }
+        /* rax = the value if the condition fails, rdx if it holds. */
+        if (k == FAST_CSINC && op->rm == 31)
+            mov_ri(c, RAX, 1);
+        else if (k == FAST_CSINC)
+            op_mem(c, true, 0x8d, RAX, rd_x(c, op->rm), 1);   /* lea rax, [Xm + 1] */
+        else
+            mov_rr(c, true, RAX, rd_x(c, op->rm));
+        unsigned n = rd_zr(c, op->rn, RDX);
+        host_flags_of_sub(c, live);
+        op_rr(c, true, 0x0f40 | cc_of_cond[cond], RAX, n);   /* cmovcc rax, n */
+        mov_rr(c, true, wr_x(c, op->rd), RAX);
+        c->s.host_flags = live;
+        return;
+    }
+    case FAST_LDR_IMM:   addr_imm(c, op); load_op(c, op, 8, false, i); return;
+    case FAST_LDR_W_IMM: addr_imm(c, op); load_op(c, op, 4, false, i); return;
+    case FAST_LDRH_IMM:  addr_imm(c, op); load_op(c, op, 2, false, i); return;
+    case FAST_LDRB_IMM:  addr_imm(c, op); load_op(c, op, 1, false, i); return;
+    case FAST_LDR_REG:   addr_reg(c, op); load_op(c, op, 8, false, i); return;
+    case FAST_LDTR:      addr_imm(c, op); load_op(c, op, 8, true, i); return;
+    case FAST_STR_IMM:   addr_imm(c, op); store_op(c, op, 8, false, i); return;
+    case FAST_STR_W_IMM: addr_imm(c, op); store_op(c, op, 4, false, i); return;
+    case FAST_STRB_IMM:  addr_imm(c, op); store_op(c, op, 1, false, i); return;
+    case FAST_STR_REG:   addr_reg(c, op); store_op(c, op, 8, false, i); return;
+    case FAST_STTR:      addr_imm(c, op); store_op(c, op, 8, true, i); return;
+    case FAST_LDP:       /* Rt2 then Rt, as the run loop */
+        addr_imm(c, op);
+        pair_hit(c, false, i);
+        load_host(c, wr_x(c, op->ra), 8, 8);
+        load_host(c, wr_x(c, op->rd), 8, 0);
+        return;
+    case FAST_STP:
+        addr_imm(c, op);
+        pair_hit(c, true, i);
+        store_host(c, rd_zr(c, op->rd, RDX), 8, 0);
+        store_host(c, rd_zr(c, op->ra, RDX), 8, 8);
+        return;
+    case FAST_B_COND ... FAST_B_COND_LAST:
+        b_cond(c, op, i, head, live);
+        return;
+    case FAST_CBZ:
+    case FAST_CBNZ:
+    case FAST_CBZ_W:
+    case FAST_CBNZ_W: {
+        bool w = k == FAST_CBZ || k == FAST_CBNZ;
+        unsigned t = rd_zr(c, op->rd, RAX);
+        test_rr(c, w, t, t);
+        branch_on(c, op, i, head, k == FAST_CBZ || k == FAST_CBZ_W ? CC_E : CC_NE);
+        return;
+    }
+    case FAST_TBZ:
+    case FAST_TBNZ: {
+        unsigned t = rd_zr(c, op->rd, RAX);
+        op_rr(c, true, 0x0fba, 4, t);   /* bt t, imm8: CF = the bit */
+        emit1(c, op->a);
+        branch_on(c, op, i, head, k == FAST_TBZ ? CC_AE : CC_B);
+        return;
+    }
+    case FAST_B:
+        if ((uint64_t)op->imm == c->b->pc) {
+            taken(c, op, i, head);
+            return;
+        }
+        c->fail = true;
+        return;
+    default:
+        c->fail = true;
+        return;
+    }
+}
+
+static void call_to(struct jit_ctx *c, const uint8_t *target)
+{
+    emit1(c, 0xe8);
+    uint8_t *at = c->s.p;
+    emit4(c, 0);
+    patch(c, at, target);
+}
+
+static void push_pop(struct jit_ctx *c, unsigned reg, bool push)
+{
+    rex(c, false, 0, 0, reg, false);
+    emit1(c, (uint8_t)((push ? 0x50 : 0x58) + (reg & 7)));
+}
+
+jit_fn jit_compile(struct jit_arena *a, const struct block *b, unsigned min_ops)
+{
+    if (!a || jit_arena_full(a))
+        return NULL;
+    static __thread struct jit_ctx ctx;
+    struct jit_ctx *c = &ctx;
+    memset(&c->s, 0, sizeof(c->s));
+    memset(c->s.host_of, -1, sizeof(c->s.host_of));
+    c->s.p = a->base + a->used;
+    c->end = a->base + a->used + JIT_BLOCK_ROOM;
+    c->fail = c->out_of_regs = c->loops = false;
+    c->b = b;
+
+    /* The ops, each inline or by its executor. */
+    uint8_t *head = c->s.p;
+    unsigned n = 0, inline_ops = 0;
+    for (; n < b->n_ops; n++) {
+        struct jit_state before = c->s;
+        translate(c, &b->ops[n], n, head);
+        if (!c->fail) {
+            inline_ops++;
+            continue;
+        }
+        c->s = before;
+        c->fail = false;
+        /* No register for it: the run loop does the rest of the block. */
+        if (c->out_of_regs)
+            break;
+        call_exec(c, &b->ops[n], n);
+        if (c->fail)
+            return NULL;
+    }
+    if (inline_ops < min_ops || (min_ops > 1 && !c->loops))
+        return NULL;
+    exit_if(c, CC_ALWAYS, n);   /* on to the sentinel */
+
+    /* What the entry saves: the cpu and TLB registers, the callee-saved
+     * registers guest registers got, and room to keep calls 16-aligned. */
+    uint8_t saved[POOL_N + 2];
+    unsigned n_saved = 0;
+    saved[n_saved++] = CPU_REG;
+    if (c->s.uses_tlb)
+        saved[n_saved++] = TLB_REG;
+    for (unsigned u = 0; u < c->s.n_used; u++)
+        if (callee_saved(pool[u]))
+            saved[n_saved++] = pool[u];
+    bool pad = n_saved % 2 == 0;   /* the return address makes it odd */
+
+    /* The register routines. */
+    uint8_t *load_all = c->s.p;
+    for (unsigned slot = 0; slot < 32; slot++)
+        if (c->s.host_of[slot] >= 0)
+            load(c, (unsigned)c->s.host_of[slot], CPU_REG, slot_offset(slot));
+    emit1(c, 0xc3);
+    uint8_t *store_written = c->s.p;
+    for (unsigned slot = 0; slot < 32; slot++)
+        if (c->s.written & (1u << slot))
+            store(c, (unsigned)c->s.host_of[slot], CPU_REG, slot_offset(slot));
+    emit1(c, 0xc3);
+
+    /* The exits. Common: store, restore, return rax. */
+    uint8_t *common = c->s.p;
+    call_to(c, store_written);
+    uint8_t *epilogue = c->s.p;
+    if (pad)
+        op_rr(c, true, 0x83, ALU_ADD, RSP), emit1(c, 8);   /* add rsp, 8 */
+    for (unsigned s = n_saved; s-- > 0;)
+        push_pop(c, saved[s], false);
+    emit1(c, 0xc3);
+    /* One stub per op some jump leaves at: rax = that op. */
+    uint8_t *stub[256] = {0}, *status_stub[256] = {0};   /* by op->index */
+    for (unsigned f = 0; f < c->s.n_fix; f++) {
+        unsigned at = c->fix[f].op;
+        switch (c->fix[f].kind) {
+        case FIX_EXIT:
+            if (!stub[at]) {
+                stub[at] = c->s.p;
+                mov_ri(c, RAX, (uint64_t)(uintptr_t)&b->ops[at]);
+                patch(c, jmp(c), common);
+            }
+            patch(c, c->fix[f].at, stub[at]);
+            break;
+        case FIX_STATUS:
+            /* The op ran: its status for the run loop, and the op's
+             * address tagged in bit 0 (jit.h). */
+            if (!status_stub[at]) {
+                status_stub[at] = c->s.p;
+                op_mem(c, false, 0x89, RAX, CPU_REG, CPU_OFF(jit_status));
+                mov_ri(c, RAX, (uint64_t)(uintptr_t)&b->ops[at] | 1);
+                patch(c, jmp(c), epilogue);
+            }
+            patch(c, c->fix[f].at, status_stub[at]);
+            break;
+        case FIX_LOAD_ALL:
+            patch(c, c->fix[f].at, load_all);
+            break;
+        case FIX_STORE_WRITTEN:
+            patch(c, c->fix[f].at, store_written);
+            break;
+        }
+    }
+
+    /* The entry. */
+    uint8_t *entry = c->s.p;
+    for (unsigned s = 0; s < n_saved; s++)
+        push_pop(c, saved[s], true);
+    if (pad)
+        op_rr(c, true, 0x83, ALU_SUB, RSP), emit1(c, 8);   /* sub rsp, 8 */
+    mov_rr(c, true, CPU_REG, RDI);
+    if (c->s.uses_tlb) {
+        op_mem(c, false, 0x8b, RAX, CPU_REG, CPU_OFF(mmu_idx));
+        shift_ri(c, true, SH_SHL, RAX, 15);   /* sizeof cpu->tlb[0] */
+        op_mem_idx(c, true, 0x8d, TLB_REG, CPU_REG, RAX, 0, CPU_OFF(tlb), false);
+    }
+    call_to(c, load_all);
+    patch(c, jmp(c), head);
+    if (c->fail)
+        return NULL;
+    a->used = (size_t)(c->s.p - a->base + 15) & ~(size_t)15;
+    return (jit_fn)(void *)entry;
+}
+
+#else /* no translator for this host */
+
+struct jit_arena *jit_arena_new(void)
+{
+    return NULL;
+}
+
+void jit_arena_free(struct jit_arena *a)
+{
+    (void)a;
+}
+
+void jit_arena_reset(struct jit_arena *a)
+{
+    (void)a;
+}
+
+bool jit_arena_full(const struct jit_arena *a)
+{
+    (void)a;
+    return false;
+}
+
+jit_fn jit_compile(struct jit_arena *a, const struct block *b, unsigned min_ops)
+{
+    (void)a, (void)b, (void)min_ops;
+    return NULL;
+}
+
+#endif
