@@ -1,6 +1,10 @@
 /*
  * Running a case on armvirt's core: one struct cpu on a bare physical
  * address space (no board), single-stepped for exactly the case's words.
+ * With code generation on (diff_core_new's `jit`), the case's words run as
+ * one block instead, through generated code: a breakpoint after the last
+ * word ends the block there (as for a debugger), and the budget stops the
+ * run when the block is done.
  *
  * armvirt takes exceptions architecturally: to VBAR_EL1 + 0x200 with ESR_EL1
  * and ELR_EL1 set. VBAR_EL1 points at a page of NOPs of its own, and ESR_EL1
@@ -13,6 +17,7 @@
 #include "core.h"
 #include "cpu/block.h"
 #include "cpu/cpu.h"
+#include "gdb/debug.h"
 #include "mem/physmem.h"
 
 #define ESR_UNTOUCHED 0xdead0000beef0000ull
@@ -23,11 +28,12 @@
 struct diff_core {
     struct physmem pm;
     struct cpu cpu;
+    bool jit;
     uint8_t *ram;
     uint8_t img[DIFF_RAM_SIZE];
 };
 
-struct diff_core *diff_core_new(uint64_t seed)
+struct diff_core *diff_core_new(uint64_t seed, bool jit)
 {
     struct diff_core *dc = calloc(1, sizeof(*dc));
     if (!dc)
@@ -42,7 +48,11 @@ struct diff_core *diff_core_new(uint64_t seed)
     diff_mem_init_image(dc->img, seed);
     memcpy(dc->ram, dc->img, DIFF_RAM_SIZE);
     cpu_init(&dc->cpu, &dc->pm, 0);
-    dc->cpu.single_step = true;
+    dc->jit = jit;
+    dc->cpu.single_step = !jit;
+    /* Every block that has a translation gets code, however short. */
+    dc->cpu.jit_min_ops = jit ? 1 : 0;
+    dc->cpu.jit_hot = 1;
     dc->cpu.sys.vbar_el1 = DIFF_VBAR;
     dc->cpu.sys.sctlr_el1 = DIFF_SCTLR;
     return dc;
@@ -97,7 +107,26 @@ void diff_core_run(struct diff_core *dc, const struct diff_case *c, struct diff_
     cpu->daif = SPSR_D | SPSR_A | SPSR_I | SPSR_F;
     cpu->sys.esr_el1 = ESR_UNTOUCHED;
 
+    /* Block decoding goes on at the target of a forward B or BL; a
+     * breakpoint there keeps the block to the case's words. */
+    uint64_t end = c->code_addr + 4 * c->ninsn, target = end;
+    uint32_t last = c->insn[c->ninsn - 1];
+    uint64_t last_pc = c->code_addr + 4 * (c->ninsn - 1);
+    if ((last & 0x7c000000u) == 0x14000000u)
+        target = last_pc + (uint64_t)((int64_t)((uint64_t)last << 38) >> 36);
+    if (target <= last_pc)
+        target = end;   /* followed forward only; a breakpoint here would stop it */
+    if (dc->jit) {
+        debug_bp_insert(end);
+        if (target != end)
+            debug_bp_insert(target);
+    }
     cpu_run(cpu, c->ninsn);
+    if (dc->jit) {
+        debug_bp_remove(end);
+        if (target != end)
+            debug_bp_remove(target);
+    }
 
     memcpy(r->st.x, cpu->x, sizeof(r->st.x));
     r->st.sp = cpu->sp;

@@ -18,6 +18,7 @@ DIFF_CS_LIBS  := $(shell pkg-config --libs capstone 2>/dev/null || echo -lcapsto
 DIFF_CHECK_N    ?= 210000
 DIFF_CHECK_FP_N ?= 380000
 DIFF_CHECK_SEED ?= 20261125
+DIFF_CHECK_JIT_SEED ?= 20261126
 N ?= 2000000
 
 $(DIFF_BIN): $(DIFF_OBJS) $(BUILD)/libarmvirt.a
@@ -40,6 +41,8 @@ $(DIFF_ORACLE): $(DIFF_ORC_OBJS)
 TEST_DEPS   += $(DIFF_BIN) $(DIFF_ORACLE)
 TEST_SUITES += "$(DIFF_BIN) -n $(DIFF_CHECK_N) -s $(DIFF_CHECK_SEED) -f int"
 TEST_SUITES += "$(DIFF_BIN) -n $(DIFF_CHECK_FP_N) -s $(DIFF_CHECK_SEED) -f fp,simd,simdfp"
+# The integer groups again through generated code (cpu/jit.h), other cases.
+TEST_SUITES += "$(DIFF_BIN) -n $(DIFF_CHECK_N) -s $(DIFF_CHECK_JIT_SEED) -f int -j"
 
 .PHONY: difftest difftest-now
 difftest: deps

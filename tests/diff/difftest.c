@@ -1,7 +1,7 @@
 /*
  * difftest: differential CPU test of armvirt's core against Unicorn.
  *
- *   difftest [-n CASES] [-s SEED] [-f FAMILIES] [-g GROUP] [-c CASE] [-v] [-o ORACLE]
+ *   difftest [-n CASES] [-s SEED] [-f FAMILIES] [-g GROUP] [-c CASE] [-j] [-v] [-o ORACLE]
  *
  * Generates CASES cases (default 200000) spread evenly over the groups of
  * gen.c (or only GROUP, or only the groups of FAMILIES: a comma-separated
@@ -10,7 +10,8 @@
  * same batch on armvirt's core, and compares the results (compare.c).
  * Prints one line per group, "PASS diff/<group>: ..." or "FAIL diff/<group>:
  * ...", with each failing case shown in full (at most a few per group) and a
- * command line that reruns just that case. Exits 0 unless it could not run.
+ * command line that reruns just that case. -j runs armvirt's side through
+ * generated code (cpu/jit.h), each case as one block. Exits 0 unless it could not run.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -42,7 +43,7 @@ struct oracle_proc {
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: difftest [-n CASES] [-s SEED] [-f int,fp,simd,simdfp] [-g GROUP] [-c CASE] [-v] "
+    fprintf(stderr, "usage: difftest [-n CASES] [-s SEED] [-f int,fp,simd,simdfp] [-g GROUP] [-c CASE] [-j] [-v] "
                     "[-o ORACLE]\n");
     exit(2);
 }
@@ -171,6 +172,9 @@ static int batch_send(struct oracle_proc *op, const struct diff_case *cases, uin
 static uint64_t fpcr_settings[16];
 
 /* Compare one case, count it, and print it if it failed (or -v). */
+/* " -j" in rerun lines when cases run through generated code. */
+static const char *rerun_jit = "";
+
 static void tally(const struct diff_case *c, const struct diff_result *ours,
                   const struct diff_result *ref, struct group_stats *stats, unsigned *shown,
                   bool verbose, const char *argv0, uint64_t seed)
@@ -205,19 +209,20 @@ static void tally(const struct diff_case *c, const struct diff_result *ours,
     printf("%s diff/%s case %" PRIu64 "%s%s\n", v == DIFF_MISMATCH ? "mismatch" : "case", gname,
            c->id, why ? ": " : "", why ? why : "");
     diff_report(stdout, c, ours, ref);
-    printf("    rerun: %s -s %" PRIu64 " -g %s -c %" PRIu64 "\n", argv0, seed, gname, c->id);
+    printf("    rerun: %s%s -s %" PRIu64 " -g %s -c %" PRIu64 "\n", argv0, rerun_jit, seed, gname,
+           c->id);
 }
 
 int main(int argc, char **argv)
 {
     uint64_t n = 200000, seed = (uint64_t)time(NULL), only_case = 0;
-    bool have_case = false, verbose = false;
+    bool have_case = false, verbose = false, jit = false;
     int only_group = -1;
     unsigned families = DIFF_FAM_INT | DIFF_FAM_FP | DIFF_FAM_SIMD | DIFF_FAM_SIMDFP;
     const char *family_arg = NULL;
     char *oracle_path = NULL, *oracle_alloc = NULL;
     int opt;
-    while ((opt = getopt(argc, argv, "n:s:f:g:c:vo:")) != -1) {
+    while ((opt = getopt(argc, argv, "n:s:f:g:c:jvo:")) != -1) {
         switch (opt) {
         case 'n': n = strtoull(optarg, NULL, 0); break;
         case 's': seed = strtoull(optarg, NULL, 0); break;
@@ -233,6 +238,7 @@ int main(int argc, char **argv)
             }
             break;
         case 'c': only_case = strtoull(optarg, NULL, 0); have_case = true; break;
+        case 'j': jit = true; rerun_jit = " -j"; break;
         case 'v': verbose = true; break;
         case 'o': oracle_path = optarg; break;
         default: usage();
@@ -268,7 +274,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "difftest: cannot start the oracle %s\n", oracle_path);
         return 2;
     }
-    struct diff_core *dc = diff_core_new(seed);
+    struct diff_core *dc = diff_core_new(seed, jit);
     if (!dc) {
         fprintf(stderr, "difftest: out of memory\n");
         return 2;
