@@ -664,26 +664,17 @@ static void translate(struct jit_ctx *c, const struct op *op, unsigned i, uint8_
         c->s.host_flags = true;
         return;
     }
-    case FAST_ADD_LSL ... FAST_ADD_ROR:
-        shifted_m(c, op, k - FAST_ADD_LSL);
-        alu_to_d(c, op, ALU_ADD);
+    case FAST_ADD_LSL ... FAST_SUB_ROR:
+    case FAST_AND_LSL ... FAST_EOR_ROR: {
+        /* The shifted-register kinds come in fours, one per shift type,
+         * ADD SUB SUBS CMP AND ORR EOR (fast_kind.h). */
+        static_assert(FAST_AND_LSL - FAST_ADD_LSL == 16 && FAST_EOR_ROR - FAST_ADD_LSL == 27,
+                      "shifted-register kinds in the order alu_of lists");
+        static const enum alu alu_of[] = {ALU_ADD, ALU_SUB, 0, 0, ALU_AND, ALU_OR, ALU_XOR};
+        shifted_m(c, op, (k - FAST_ADD_LSL) % 4);
+        alu_to_d(c, op, alu_of[(k - FAST_ADD_LSL) / 4]);
         return;
-    case FAST_SUB_LSL ... FAST_SUB_ROR:
-        shifted_m(c, op, k - FAST_SUB_LSL);
-        alu_to_d(c, op, ALU_SUB);
-        return;
-    case FAST_AND_LSL ... FAST_AND_ROR:
-        shifted_m(c, op, k - FAST_AND_LSL);
-        alu_to_d(c, op, ALU_AND);
-        return;
-    case FAST_ORR_LSL ... FAST_ORR_ROR:
-        shifted_m(c, op, k - FAST_ORR_LSL);
-        alu_to_d(c, op, ALU_OR);
-        return;
-    case FAST_EOR_LSL ... FAST_EOR_ROR:
-        shifted_m(c, op, k - FAST_EOR_LSL);
-        alu_to_d(c, op, ALU_XOR);
-        return;
+    }
     case FAST_SUBS_LSL ... FAST_SUBS_ROR: {
         shifted_m(c, op, k - FAST_SUBS_LSL);
         unsigned n = rd_x(c, op->rn);
