@@ -302,11 +302,13 @@ static struct block *block_decode(struct cpu *cpu, uint64_t pc, const uint8_t *h
     return b;
 }
 
-/* Generates code for a block that has become hot (jit.h). */
-static __attribute__((noinline)) void block_compile(struct cpu *cpu, struct block *b)
+/* Generates code for a block that has become hot (jit.h); true if it
+ * has code now. */
+static __attribute__((noinline)) bool block_compile(struct cpu *cpu, struct block *b)
 {
     if (b->may_jit)
         b->jit = jit_compile(block_cache_jit(cpu->blocks), b, cpu->jit_min_ops);
+    return b->jit != NULL;
 }
 
 /* The block for cpu->pc under the current translation, decoding it if needed.
@@ -409,21 +411,19 @@ static inline uint64_t regoff_x(const struct cpu *cpu, const struct op *op)
 #define DISPATCH() goto *op->run
 /* Run block b from its start: its generated code first, if it has any,
  * then the run loop from the op that code returns (jit.h). */
-#define ENTER_BLOCK()                                                   \
-    do {                                                                \
-        if (b->jit) {                                                   \
-            op = b->jit(cpu);                                           \
-            if (unlikely((uintptr_t)op & 1)) {                          \
-                op = (const struct op *)((uintptr_t)op - 1);            \
-                st = (enum exec_status)cpu->jit_status;                 \
-                goto leave;                                             \
-            }                                                           \
-        } else {                                                        \
-            if (unlikely(++b->runs == cpu->jit_hot))                    \
-                block_compile(cpu, b);                                  \
-            op = b->ops;                                                \
-        }                                                               \
-        DISPATCH();                                                     \
+#define ENTER_BLOCK()                                                       \
+    do {                                                                    \
+        if (!b->jit && (++b->runs != cpu->jit_hot || !block_compile(cpu, b))) { \
+            op = b->ops;                                                    \
+        } else {                                                            \
+            op = b->jit(cpu);                                               \
+            if (unlikely((uintptr_t)op & 1)) {                              \
+                op = (const struct op *)((uintptr_t)op - 1);                \
+                st = (enum exec_status)cpu->jit_status;                     \
+                goto leave;                                                 \
+            }                                                               \
+        }                                                                   \
+        DISPATCH();                                                         \
     } while (0)
 #define NEXT()      \
     do {            \
