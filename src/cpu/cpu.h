@@ -185,10 +185,10 @@ struct cpu {
     /* Statistics and budget. */
     uint64_t insns;                  /* instructions retired */
     /* Code generation (jit.h): a block gets generated code on its
-     * jit_hot'th run if at least jit_min_ops of its ops have a translation
-     * (0: never). Generated loops go round while insns is below
-     * jit_insn_limit, which cpu_run sets (0 while single-stepping). */
-    uint8_t jit_min_ops;
+     * jit_hot'th run if jit_policy (enum jit_policy) chooses it. Generated
+     * loops go round while insns is below jit_insn_limit, which cpu_run
+     * sets (0 while single-stepping). */
+    uint8_t jit_policy;
     uint32_t jit_hot;
     uint64_t jit_insn_limit;
     uint32_t jit_status;   /* an executor's enum exec_status, see jit.h */

@@ -295,7 +295,7 @@ static struct block *block_decode(struct cpu *cpu, uint64_t pc, const uint8_t *h
      * in front: those stay exact. */
     b->jit = NULL;
     b->runs = 0;
-    b->may_jit = first == 0 && cpu->jit_min_ops;
+    b->may_jit = first == 0 && cpu->jit_policy != JIT_OFF;
     block_commit(cpu, b);
     if (log_enabled(LOG_IN_ASM) && log_in_filter(pc, (uint64_t)(n - first) * 4))
         trace_in_asm(b->ops + first, n - first);
@@ -307,7 +307,7 @@ static struct block *block_decode(struct cpu *cpu, uint64_t pc, const uint8_t *h
 static __attribute__((noinline)) bool block_compile(struct cpu *cpu, struct block *b)
 {
     if (b->may_jit)
-        b->jit = jit_compile(block_cache_jit(cpu->blocks), b, cpu->jit_min_ops);
+        b->jit = jit_compile(block_cache_jit(cpu->blocks), b, (enum jit_policy)cpu->jit_policy);
     return b->jit != NULL;
 }
 

@@ -40,8 +40,21 @@ void jit_arena_reset(struct jit_arena *a);
 /* True when a block might not fit: the block cache is flushed then. */
 bool jit_arena_full(const struct jit_arena *a);
 
-/* Code for b's first ops, or NULL when fewer than min_ops of them have a
- * translation (or the arena is full). b's ops are filled in. */
-jit_fn jit_compile(struct jit_arena *a, const struct block *b, unsigned min_ops);
+/* Which blocks get code. */
+enum jit_policy {
+    JIT_OFF,
+    /* Blocks that loop on themselves, up to the first op with no
+     * translation (the run loop does the rest), if the loop's branch is
+     * before it: where keeping registers in host registers pays. Executor
+     * calls store and reload them (measured: a NEON scan loop whose Q
+     * loads were calls ran 50% slower than interpreted). */
+    JIT_LOOPS,
+    /* Every block with an op that has a translation (tests). */
+    JIT_ALL,
+};
+
+/* Code for block b (its ops filled in) under `policy`, or NULL when the
+ * policy passes it over or the arena is full. */
+jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy policy);
 
 #endif

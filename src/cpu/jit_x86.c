@@ -869,7 +869,7 @@ static void push_pop(struct jit_ctx *c, unsigned reg, bool push)
     emit1(c, (uint8_t)((push ? 0x50 : 0x58) + (reg & 7)));
 }
 
-jit_fn jit_compile(struct jit_arena *a, const struct block *b, unsigned min_ops)
+jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy policy)
 {
     if (!a || jit_arena_full(a))
         return NULL;
@@ -894,14 +894,15 @@ jit_fn jit_compile(struct jit_arena *a, const struct block *b, unsigned min_ops)
         }
         c->s = before;
         c->fail = false;
-        /* No register for it: the run loop does the rest of the block. */
-        if (c->out_of_regs)
+        /* No register for it, or calls are not wanted: the run loop
+         * does the rest of the block. */
+        if (c->out_of_regs || policy == JIT_LOOPS)
             break;
         call_exec(c, &b->ops[n], n);
         if (c->fail)
             return NULL;
     }
-    if (inline_ops < min_ops || (min_ops > 1 && !c->loops))
+    if (inline_ops == 0 || (policy == JIT_LOOPS && !c->loops))
         return NULL;
     exit_if(c, CC_ALWAYS, n);   /* on to the sentinel */
 
@@ -1014,9 +1015,9 @@ bool jit_arena_full(const struct jit_arena *a)
     return false;
 }
 
-jit_fn jit_compile(struct jit_arena *a, const struct block *b, unsigned min_ops)
+jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy policy)
 {
-    (void)a, (void)b, (void)min_ops;
+    (void)a, (void)b, (void)policy;
     return NULL;
 }
 

@@ -51,7 +51,7 @@ struct diff_core *diff_core_new(uint64_t seed, bool jit)
     dc->jit = jit;
     dc->cpu.single_step = !jit;
     /* Every block that has a translation gets code, however short. */
-    dc->cpu.jit_min_ops = jit ? 1 : 0;
+    dc->cpu.jit_policy = jit ? JIT_ALL : JIT_OFF;
     dc->cpu.jit_hot = 1;
     dc->cpu.sys.vbar_el1 = DIFF_VBAR;
     dc->cpu.sys.sctlr_el1 = DIFF_SCTLR;
