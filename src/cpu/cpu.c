@@ -25,7 +25,7 @@ void cpu_init(struct cpu *cpu, struct physmem *mem, unsigned index)
     cpu->midr = A57_MIDR;
     cpu->mpidr = 0x80000000ull | index; /* bit 31 RES1; Aff0 = core number */
     cpu->pa_bits = A57_PA_BITS;
-    cpu->jit_policy = JIT_LOOPS;
+    cpu->jit_policy = JIT_BLOCKS;
     cpu->jit_hot = 64;
     cpu_reset(cpu);
 }

@@ -417,8 +417,11 @@ static inline uint64_t regoff_x(const struct cpu *cpu, const struct op *op)
             op = b->ops;                                                    \
         } else {                                                            \
             op = b->jit(cpu);                                               \
-            if (unlikely((uintptr_t)op & 1)) {                              \
-                op = (const struct op *)((uintptr_t)op - 1);                \
+            if ((uintptr_t)op & 3) {                                        \
+                uintptr_t tag_ = (uintptr_t)op & 3;                         \
+                op = (const struct op *)((uintptr_t)op - tag_);             \
+                if (tag_ == 2)                                              \
+                    goto jumped;                                            \
                 st = (enum exec_status)cpu->jit_status;                     \
                 goto leave;                                                 \
             }                                                               \

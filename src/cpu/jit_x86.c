@@ -2,12 +2,12 @@
  * The x86-64 translator (see jit.h for what generated code promises).
  *
  * One pass over the block's ops, each translated by its run-loop kind
- * (fast_kind.h) into a few host instructions, or else into a call of its
- * executor. A guest register gets a host register the first time an op
- * uses it. Two small routines written after the ops, when the set is
- * known, load them all from the struct cpu and store the ones ops write;
- * the entry, every exit and every executor call (which reads and writes
- * the struct) use them. rbx holds the struct cpu, rbp the current
+ * (fast_kind.h) into a few host instructions; the first op with none ends
+ * the code (or, under JIT_ALL, is a call of its executor). A guest register
+ * gets a host register the first time an op uses it. The entry, written
+ * after the ops when the set is known, loads them all from the struct cpu,
+ * and the exit path stores the ones ops write (an executor call does both,
+ * through two small routines). rdi holds the struct cpu, rsi the current
  * regime's TLB set, rax/rcx/rdx are scratch. Flags are stored in the lazy
  * form the run loop keeps (flags_x, flags_y, flags_sub) by every
  * comparison, so any exit leaves them right; a conditional branch right
@@ -77,12 +77,12 @@ bool jit_arena_full(const struct jit_arena *a)
 /* ---- x86-64 encoding ---- */
 
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
-#define CPU_REG RBX
-#define TLB_REG RBP
+#define CPU_REG RDI   /* where the caller passes it */
+#define TLB_REG RSI
 
-/* Host registers for guest registers: the ones a call may clobber first,
- * so short blocks save fewer. */
-static const uint8_t pool[] = {RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15};
+/* Host registers for guest registers: the ones the caller does not expect
+ * kept first, so a block with few saves nothing. */
+static const uint8_t pool[] = {R8, R9, R10, R11, RBX, RBP, R12, R13, R14, R15};
 #define POOL_N (sizeof(pool) / sizeof(pool[0]))
 static bool callee_saved(unsigned r)
 {
@@ -107,8 +107,9 @@ enum shift { SH_ROR = 1, SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 
 /* How a jump leaves: to the run loop at an op, after storing the guest
  * registers; with an executor's status in eax (nothing to store: the
- * executor left them in the struct); or to one of the register routines. */
-enum fix_kind { FIX_EXIT, FIX_STATUS, FIX_LOAD_ALL, FIX_STORE_WRITTEN };
+ * executor left them in the struct); after a branch op that is taken, with
+ * the PC set to its target; or to one of the register routines. */
+enum fix_kind { FIX_EXIT, FIX_STATUS, FIX_JUMPED, FIX_LOAD_ALL, FIX_STORE_WRITTEN };
 
 /* What an op's translation changes, restored if the op cannot be
  * translated after all. */
@@ -200,6 +201,12 @@ static void op_mem_idx(struct jit_ctx *c, bool w, unsigned opc, unsigned reg, un
     emit1(c, (uint8_t)(0x80 | (reg & 7) << 3 | 4));
     emit1(c, (uint8_t)(scale << 6 | (index & 7) << 3 | (base & 7)));
     emit4(c, (uint32_t)disp);
+}
+
+static void push_pop(struct jit_ctx *c, unsigned reg, bool push)
+{
+    rex(c, false, 0, 0, reg, false);
+    emit1(c, (uint8_t)((push ? 0x50 : 0x58) + (reg & 7)));
 }
 
 static void mov_rr(struct jit_ctx *c, bool w, unsigned dst, unsigned src)
@@ -484,7 +491,8 @@ static void pair_hit(struct jit_ctx *c, bool write, unsigned i)
 
 /* Where a taken branch goes: round the block again, from inside, when it
  * targets the block's start and nothing stops it (the run loop's `loop:`
- * checks); else back to the run loop at the branch, which takes it. */
+ * checks); else to the run loop with the PC at the target. When a check
+ * stops the loop, the run loop runs the branch again and sees why. */
 static void taken(struct jit_ctx *c, const struct op *op, unsigned i, uint8_t *head)
 {
     if ((uint64_t)op->imm == c->b->pc) {
@@ -503,7 +511,7 @@ static void taken(struct jit_ctx *c, const struct op *op, unsigned i, uint8_t *h
         store(c, RAX, CPU_REG, CPU_OFF(insns));
         patch(c, jmp(c), head);
     } else {
-        exit_if(c, CC_ALWAYS, i);
+        add_fix(c, jmp(c), FIX_JUMPED, i);
     }
 }
 
@@ -559,10 +567,13 @@ static void b_cond(struct jit_ctx *c, const struct op *op, unsigned i, uint8_t *
 static void call_exec(struct jit_ctx *c, const struct op *op, unsigned i)
 {
     call_routine(c, FIX_STORE_WRITTEN);
-    mov_rr(c, true, RDI, CPU_REG);
+    push_pop(c, CPU_REG, true);      /* the two keep the stack 16-aligned */
+    push_pop(c, TLB_REG, true);
     mov_ri(c, RSI, (uint64_t)(uintptr_t)op);
     mov_ri(c, RAX, (uint64_t)(uintptr_t)op->exec);
     op_rr(c, false, 0xff, 2, RAX);   /* call rax */
+    push_pop(c, TLB_REG, false);
+    push_pop(c, CPU_REG, false);
     test_rr(c, false, RAX, RAX);     /* EXEC_NEXT is 0 */
     add_fix(c, jcc(c, CC_NE), FIX_STATUS, i);
     call_routine(c, FIX_LOAD_ALL);
@@ -842,31 +853,16 @@ static void translate(struct jit_ctx *c, const struct op *op, unsigned i, uint8_
         branch_on(c, op, i, head, k == FAST_TBZ ? CC_AE : CC_B);
         return;
     }
+    case FAST_BL:
+        mov_ri(c, wr_x(c, 30), op->pc + 4);
+        /* fall through */
     case FAST_B:
-        if ((uint64_t)op->imm == c->b->pc) {
-            taken(c, op, i, head);
-            return;
-        }
-        c->fail = true;
+        taken(c, op, i, head);
         return;
     default:
         c->fail = true;
         return;
     }
-}
-
-static void call_to(struct jit_ctx *c, const uint8_t *target)
-{
-    emit1(c, 0xe8);
-    uint8_t *at = c->s.p;
-    emit4(c, 0);
-    patch(c, at, target);
-}
-
-static void push_pop(struct jit_ctx *c, unsigned reg, bool push)
-{
-    rex(c, false, 0, 0, reg, false);
-    emit1(c, (uint8_t)((push ? 0x50 : 0x58) + (reg & 7)));
 }
 
 jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy policy)
@@ -896,23 +892,20 @@ jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy p
         c->fail = false;
         /* No register for it, or calls are not wanted: the run loop
          * does the rest of the block. */
-        if (c->out_of_regs || policy == JIT_LOOPS)
+        if (c->out_of_regs || policy != JIT_ALL)
             break;
         call_exec(c, &b->ops[n], n);
         if (c->fail)
             return NULL;
     }
-    if (inline_ops == 0 || (policy == JIT_LOOPS && !c->loops))
+    if (inline_ops == 0 || (policy == JIT_BLOCKS && inline_ops < 2 && !c->loops))
         return NULL;
     exit_if(c, CC_ALWAYS, n);   /* on to the sentinel */
 
-    /* What the entry saves: the cpu and TLB registers, the callee-saved
-     * registers guest registers got, and room to keep calls 16-aligned. */
-    uint8_t saved[POOL_N + 2];
+    /* What the entry saves: the callee-saved registers guest registers
+     * got, and room to keep calls 16-aligned. */
+    uint8_t saved[POOL_N];
     unsigned n_saved = 0;
-    saved[n_saved++] = CPU_REG;
-    if (c->s.uses_tlb)
-        saved[n_saved++] = TLB_REG;
     for (unsigned u = 0; u < c->s.n_used; u++)
         if (callee_saved(pool[u]))
             saved[n_saved++] = pool[u];
@@ -932,7 +925,9 @@ jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy p
 
     /* The exits. Common: store, restore, return rax. */
     uint8_t *common = c->s.p;
-    call_to(c, store_written);
+    for (unsigned slot = 0; slot < 32; slot++)
+        if (c->s.written & (1u << slot))
+            store(c, (unsigned)c->s.host_of[slot], CPU_REG, slot_offset(slot));
     uint8_t *epilogue = c->s.p;
     if (pad)
         op_rr(c, true, 0x83, ALU_ADD, RSP), emit1(c, 8);   /* add rsp, 8 */
@@ -940,7 +935,7 @@ jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy p
         push_pop(c, saved[s], false);
     emit1(c, 0xc3);
     /* One stub per op some jump leaves at: rax = that op. */
-    uint8_t *stub[256] = {0}, *status_stub[256] = {0};   /* by op->index */
+    uint8_t *stub[256] = {0}, *status_stub[256] = {0}, *jumped_stub[256] = {0};   /* by op->index */
     for (unsigned f = 0; f < c->s.n_fix; f++) {
         unsigned at = c->fix[f].op;
         switch (c->fix[f].kind) {
@@ -951,6 +946,18 @@ jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy p
                 patch(c, jmp(c), common);
             }
             patch(c, c->fix[f].at, stub[at]);
+            break;
+        case FIX_JUMPED:
+            /* A taken branch: the PC, and the op's address tagged in bit 1
+             * (jit.h). */
+            if (!jumped_stub[at]) {
+                jumped_stub[at] = c->s.p;
+                mov_ri(c, RAX, (uint64_t)b->ops[at].imm);
+                store(c, RAX, CPU_REG, CPU_OFF(pc));
+                mov_ri(c, RAX, (uint64_t)(uintptr_t)&b->ops[at] | 2);
+                patch(c, jmp(c), common);
+            }
+            patch(c, c->fix[f].at, jumped_stub[at]);
             break;
         case FIX_STATUS:
             /* The op ran: its status for the run loop, and the op's
@@ -978,13 +985,14 @@ jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy p
         push_pop(c, saved[s], true);
     if (pad)
         op_rr(c, true, 0x83, ALU_SUB, RSP), emit1(c, 8);   /* sub rsp, 8 */
-    mov_rr(c, true, CPU_REG, RDI);
     if (c->s.uses_tlb) {
         op_mem(c, false, 0x8b, RAX, CPU_REG, CPU_OFF(mmu_idx));
         shift_ri(c, true, SH_SHL, RAX, 15);   /* sizeof cpu->tlb[0] */
         op_mem_idx(c, true, 0x8d, TLB_REG, CPU_REG, RAX, 0, CPU_OFF(tlb), false);
     }
-    call_to(c, load_all);
+    for (unsigned slot = 0; slot < 32; slot++)
+        if (c->s.host_of[slot] >= 0)
+            load(c, (unsigned)c->s.host_of[slot], CPU_REG, slot_offset(slot));
     patch(c, jmp(c), head);
     if (c->fail)
         return NULL;
