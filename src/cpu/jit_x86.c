@@ -108,8 +108,9 @@ enum shift { SH_ROR = 1, SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 /* How a jump leaves: to the run loop at an op, after storing the guest
  * registers; with an executor's status in eax (nothing to store: the
  * executor left them in the struct); after a branch op that is taken, with
- * the PC set to its target; or to one of the register routines. */
-enum fix_kind { FIX_EXIT, FIX_STATUS, FIX_JUMPED, FIX_LOAD_ALL, FIX_STORE_WRITTEN };
+ * the PC set to its target (or already set: FIX_BRANCHED); or to one of the
+ * register routines. */
+enum fix_kind { FIX_EXIT, FIX_STATUS, FIX_JUMPED, FIX_BRANCHED, FIX_LOAD_ALL, FIX_STORE_WRITTEN };
 
 /* What an op's translation changes, restored if the op cannot be
  * translated after all. */
@@ -408,6 +409,24 @@ static void host_flags_of_sub(struct jit_ctx *c, bool live)
     op_mem(c, true, 0x3b, RCX, CPU_REG, CPU_OFF(flags_y));   /* cmp rcx, [flags_y] */
 }
 
+/* NZCV of a logical operation's result in rax (alu_logic_flags64/32):
+ * N and Z from it, C and V clear, stored in the eager form. */
+static void logic_flags(struct jit_ctx *c, bool w)
+{
+    mov_rr(c, true, RCX, RAX);
+    shift_ri(c, w, SH_SHR, RCX, w ? 63 : 31);
+    shift_ri(c, false, SH_SHL, RCX, 31);              /* N */
+    test_rr(c, w, RAX, RAX);
+    op_rr(c, false, 0x0f94, 0, RDX);                  /* sete dl (no REX: dl) */
+    op_rr(c, false, 0x0fb6, RDX, RDX);                /* movzx edx, dl */
+    shift_ri(c, false, SH_SHL, RDX, 30);              /* Z */
+    alu_rr(c, false, ALU_OR, RCX, RDX);
+    op_mem(c, false, 0x89, RCX, CPU_REG, CPU_OFF(flags_nzcv));
+    op_mem(c, false, 0xc6, 0, CPU_REG, CPU_OFF(flags_sub));   /* mov byte [flags_sub], 0 */
+    emit1(c, 0);
+    c->s.flags_known = false;
+}
+
 /* ---- memory ---- */
 
 /* The TLB hit test for an access of `size` at the address in rcx (tlb.h);
@@ -487,7 +506,36 @@ static void pair_hit(struct jit_ctx *c, bool write, unsigned i)
     tlb_hit(c, false, 8, write, i);
 }
 
+/* Xn|SP += imm after a post-indexed access whose address is in rcx. */
+static void writeback(struct jit_ctx *c, const struct op *op)
+{
+    if (!fits32(op->imm)) {
+        c->fail = true;
+        return;
+    }
+    op_mem(c, true, 0x8d, wr_sp(c, op->rn), RCX, (int32_t)op->imm);   /* lea */
+}
+
 /* ---- branches ---- */
+
+/* Leave for the run loop with the PC at the address in rax, as RET, BR
+ * and BLR do (ret_target in exec.c): the tag byte is dropped when
+ * TCR_EL1.TBI1 (bit 55 set) or TBI0 says so. */
+static void branch_to_rax(struct jit_ctx *c, unsigned i)
+{
+    mov_rr(c, true, RDX, RAX);
+    shift_ri(c, true, SH_SHR, RDX, 55);
+    alu_ri(c, false, ALU_AND, RDX, 1);
+    alu_ri(c, false, ALU_ADD, RDX, 37);               /* TBI0 is bit 37, TBI1 bit 38 */
+    load(c, RCX, CPU_REG, CPU_OFF(sys.tcr_el1));
+    op_rr(c, true, 0x0fa3, RDX, RCX);                 /* bt rcx, rdx */
+    uint8_t *keep = jcc(c, CC_AE);
+    shift_ri(c, true, SH_SHL, RAX, 8);                /* sign-extend bit 55 */
+    shift_ri(c, true, SH_SAR, RAX, 8);
+    patch(c, keep, c->s.p);
+    store(c, RAX, CPU_REG, CPU_OFF(pc));
+    add_fix(c, jmp(c), FIX_BRANCHED, i);
+}
 
 /* Where a taken branch goes: round the block again, from inside, when it
  * targets the block's start and nothing stops it (the run loop's `loop:`
@@ -832,6 +880,58 @@ static void translate(struct jit_ctx *c, const struct op *op, unsigned i, uint8_
         store_host(c, rd_zr(c, op->rd, RDX), 8, 0);
         store_host(c, rd_zr(c, op->ra, RDX), 8, 8);
         return;
+    /* Writeback forms: the access, then the base (Rt != Rn for the
+     * single-register ones, as the run loop's kinds require). */
+    case FAST_STP_PRE: {
+        addr_imm(c, op);
+        pair_hit(c, true, i);
+        store_host(c, rd_zr(c, op->rd, RDX), 8, 0);
+        store_host(c, rd_zr(c, op->ra, RDX), 8, 8);
+        mov_rr(c, true, wr_sp(c, op->rn), RCX);
+        return;
+    }
+    case FAST_LDP_POST: {
+        mov_rr(c, true, RCX, rd_sp(c, op->rn));
+        pair_hit(c, false, i);
+        load_host(c, wr_x(c, op->ra), 8, 8);
+        load_host(c, wr_x(c, op->rd), 8, 0);
+        writeback(c, op);
+        return;
+    }
+    case FAST_STR_POST:
+    case FAST_STRB_POST:
+        mov_rr(c, true, RCX, rd_sp(c, op->rn));
+        store_op(c, op, k == FAST_STR_POST ? 8 : 1, false, i);
+        writeback(c, op);
+        return;
+    case FAST_LDRB_POST:
+        mov_rr(c, true, RCX, rd_sp(c, op->rn));
+        load_op(c, op, 1, false, i);
+        writeback(c, op);
+        return;
+    case FAST_LDRB_PRE:
+        addr_imm(c, op);
+        load_op(c, op, 1, false, i);
+        mov_rr(c, true, wr_sp(c, op->rn), RCX);
+        return;
+    case FAST_ANDS_IMM_X:
+    case FAST_ANDS_IMM_W: {   /* and TST: reg_read, reg_write */
+        bool w = k == FAST_ANDS_IMM_X;
+        mov_rr(c, w, RAX, rd_zr(c, op->rn, RAX));
+        alu_ri(c, w, ALU_AND, RAX, op->imm);
+        if (op->rd != 31)
+            mov_rr(c, true, wr_x(c, op->rd), RAX);
+        logic_flags(c, w);
+        return;
+    }
+    case FAST_RET:
+    case FAST_BR:
+    case FAST_BLR:
+        mov_rr(c, true, RAX, rd_zr(c, op->rn, RAX));
+        if (k == FAST_BLR)
+            mov_ri(c, wr_x(c, 30), op->pc + 4);
+        branch_to_rax(c, i);
+        return;
     case FAST_B_COND ... FAST_B_COND_LAST:
         b_cond(c, op, i, head, live);
         return;
@@ -936,6 +1036,7 @@ jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy p
     emit1(c, 0xc3);
     /* One stub per op some jump leaves at: rax = that op. */
     uint8_t *stub[256] = {0}, *status_stub[256] = {0}, *jumped_stub[256] = {0};   /* by op->index */
+    uint8_t *branched_stub[256] = {0};
     for (unsigned f = 0; f < c->s.n_fix; f++) {
         unsigned at = c->fix[f].op;
         switch (c->fix[f].kind) {
@@ -958,6 +1059,14 @@ jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy p
                 patch(c, jmp(c), common);
             }
             patch(c, c->fix[f].at, jumped_stub[at]);
+            break;
+        case FIX_BRANCHED:
+            if (!branched_stub[at]) {
+                branched_stub[at] = c->s.p;
+                mov_ri(c, RAX, (uint64_t)(uintptr_t)&b->ops[at] | 2);
+                patch(c, jmp(c), common);
+            }
+            patch(c, c->fix[f].at, branched_stub[at]);
             break;
         case FIX_STATUS:
             /* The op ran: its status for the run loop, and the op's
