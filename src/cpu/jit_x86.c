@@ -649,6 +649,43 @@ static void alu_to_d(struct jit_ctx *c, const struct op *op, enum alu alu)
     alu_rr(c, true, alu, d, RAX);
 }
 
+/* Ops the run loop calls executors for (FAST_CALL) that are common in
+ * kernel code and simple to translate, by their executor. */
+static void translate_call_kind(struct jit_ctx *c, const struct op *op, unsigned i)
+{
+    if (op->exec == exec_DMB || op->exec == exec_DSB) {
+        emit1(c, 0x0f), emit1(c, 0xae), emit1(c, 0xf0);   /* mfence, as their fence */
+    } else if (op->exec == exec_UBFM_w || op->exec == exec_SBFM_w) {
+        /* exec_UBFM_w, exec_SBFM_w: a = rotation, imm = mask, b = sign shift */
+        mov_rr(c, false, RAX, rd_zr(c, op->rn, RAX));
+        shift_ri(c, false, SH_ROR, RAX, op->a);
+        alu_ri(c, false, ALU_AND, RAX, op->imm);
+        if (op->exec == exec_SBFM_w) {
+            shift_ri(c, false, SH_SHL, RAX, op->b);
+            shift_ri(c, false, SH_SAR, RAX, op->b);
+        }
+        if (op->rd != 31)
+            mov_rr(c, false, wr_x(c, op->rd), RAX);
+    } else if (op->exec == exec_MRS && op->rd != 31 &&
+               ((op->insn & ~0x1fu) == 0xd5384100u || (op->insn & ~0x1fu) == 0xd538d080u)) {
+        /* MRS SP_EL0 and TPIDR_EL1 (Linux's `current` and per-CPU base):
+         * at EL1, and for SP_EL0 while it is not the live stack pointer;
+         * anything else is left to the executor's checks. */
+        bool sp_el0 = (op->insn & ~0x1fu) == 0xd5384100u;
+        op_mem(c, false, 0x80, 7, CPU_REG, CPU_OFF(el));       /* cmp byte [el], 0 */
+        emit1(c, 0);
+        exit_if(c, CC_E, i);
+        if (sp_el0) {
+            op_mem(c, false, 0x80, 7, CPU_REG, CPU_OFF(spsel));
+            emit1(c, 0);
+            exit_if(c, CC_E, i);
+        }
+        load(c, wr_x(c, op->rd), CPU_REG, sp_el0 ? CPU_OFF(sp_el[0]) : CPU_OFF(sys.tpidr_el1));
+    } else {
+        c->fail = true;
+    }
+}
+
 static void translate(struct jit_ctx *c, const struct op *op, unsigned i, uint8_t *head)
 {
     bool live = c->s.host_flags;
@@ -960,7 +997,7 @@ static void translate(struct jit_ctx *c, const struct op *op, unsigned i, uint8_
         taken(c, op, i, head);
         return;
     default:
-        c->fail = true;
+        translate_call_kind(c, op, i);
         return;
     }
 }

@@ -4,7 +4,8 @@
  * compare-and-branch forms, loads and stores that cross pages (a TLB miss
  * leaves the code and comes back), stores into the loop's own code page
  * (the block is thrown away while it runs), more registers than the host
- * has, and the arithmetic forms. Every expected value is a closed form. */
+ * has, the arithmetic forms, and the system register reads Linux makes all
+ * the time. Every expected value is a closed form. */
 #include "guest.h"
 
 #define N 5000
@@ -290,6 +291,34 @@ static void check_arithmetic(void)
     CHECK("csinc, csel", sel, csel_);
 }
 
+/* What Linux reads on every system call, in a loop: MRS SP_EL0 (its
+ * `current`) and TPIDR_EL1 (the per-CPU base), with barriers and 32-bit
+ * shifts between. */
+static void check_system_reads(void)
+{
+    uint64_t old_sp_el0 = SYSREG_RD(sp_el0), old_tpidr = SYSREG_RD(tpidr_el1);
+    SYSREG_WR(sp_el0, 0x1234567890abcdefull);
+    SYSREG_WR(tpidr_el1, 0xfedcba0987654321ull);
+    uint64_t sum = 0, n = N, t = 0;
+    __asm__ volatile("1: mrs x9, sp_el0\n\t"
+                     "mrs x10, tpidr_el1\n\t"
+                     "dmb ish\n\t"
+                     "lsr w11, w9, #4\n\t"
+                     "asr w12, w10, #8\n\t"
+                     "add %0, %0, x11\n\t"
+                     "add %0, %0, x12\n\t"
+                     "eor %1, %1, x9\n\t"
+                     "dsb sy\n\t"
+                     "subs %2, %2, #1\n\t"
+                     "b.ne 1b"
+                     : "+r"(sum), "+r"(t), "+r"(n) : : "x9", "x10", "x11", "x12", "cc", "memory");
+    SYSREG_WR(sp_el0, old_sp_el0);
+    SYSREG_WR(tpidr_el1, old_tpidr);
+    /* lsr w: 0x90abcdef >> 4; asr w: 0x87654321 >> 8, sign bits in, zero-extended. */
+    CHECK("mrs, lsr/asr w: sum", sum, (uint64_t)N * (0x090abcdeull + 0xff876543ull));
+    CHECK("mrs sp_el0: xor of an even count", t, 0);
+}
+
 int main(void)
 {
     check_conditions();
@@ -299,5 +328,6 @@ int main(void)
     check_code_page_stores();
     check_many_registers();
     check_arithmetic();
+    check_system_reads();
     return guest_done("loops");
 }
