@@ -122,6 +122,7 @@ struct jit_state {
     bool uses_tlb;           /* an access in the current regime: TLB_REG set up */
     bool flags_known;        /* NZCV is the lazy flags_x - flags_y an op stored */
     bool host_flags;         /* ... and the host flags are still of that subtraction */
+    bool host_carry;         /* the host's CF is PSTATE.C (after ADDS, ADCS) */
     unsigned n_fix;
 };
 
@@ -427,6 +428,36 @@ static void logic_flags(struct jit_ctx *c, bool w)
     c->s.flags_known = false;
 }
 
+/* NZCV of an addition the host just did (ADDS, ADCS: alu_adds64/32),
+ * result in rax: stored in the eager form, and the host's CF left as C
+ * for an ADC or ADCS right after. */
+static void add_flags(struct jit_ctx *c, bool w)
+{
+    op_rr(c, false, 0x0f92, 0, RCX);                  /* setc cl */
+    op_rr(c, false, 0x0f90, 0, RDX);                  /* seto dl */
+    op_rr(c, false, 0x0fb6, RCX, RCX);                /* movzx ecx, cl */
+    shift_ri(c, false, SH_SHL, RCX, 29);              /* C */
+    op_rr(c, false, 0x0fb6, RDX, RDX);
+    shift_ri(c, false, SH_SHL, RDX, 28);              /* V */
+    alu_rr(c, false, ALU_OR, RCX, RDX);
+    mov_rr(c, true, RDX, RAX);
+    shift_ri(c, w, SH_SHR, RDX, w ? 63 : 31);
+    shift_ri(c, false, SH_SHL, RDX, 31);              /* N */
+    alu_rr(c, false, ALU_OR, RCX, RDX);
+    test_rr(c, w, RAX, RAX);
+    op_rr(c, false, 0x0f94, 0, RDX);                  /* sete dl */
+    op_rr(c, false, 0x0fb6, RDX, RDX);
+    shift_ri(c, false, SH_SHL, RDX, 30);              /* Z */
+    alu_rr(c, false, ALU_OR, RCX, RDX);
+    op_mem(c, false, 0x89, RCX, CPU_REG, CPU_OFF(flags_nzcv));
+    op_mem(c, false, 0xc6, 0, CPU_REG, CPU_OFF(flags_sub));   /* mov byte [flags_sub], 0 */
+    emit1(c, 0);
+    op_rr(c, false, 0x0fba, 4, RCX);                  /* bt ecx, 29: CF = C */
+    emit1(c, 29);
+    c->s.flags_known = false;
+    c->s.host_carry = true;
+}
+
 /* ---- memory ---- */
 
 /* The TLB hit test for an access of `size` at the address in rcx (tlb.h);
@@ -626,7 +657,7 @@ static void call_exec(struct jit_ctx *c, const struct op *op, unsigned i)
     add_fix(c, jcc(c, CC_NE), FIX_STATUS, i);
     call_routine(c, FIX_LOAD_ALL);
     /* The executor may have set NZCV any way, and the host's flags. */
-    c->s.flags_known = c->s.host_flags = false;
+    c->s.flags_known = c->s.host_flags = c->s.host_carry = false;
 }
 
 /* ---- one op ---- */
@@ -651,9 +682,25 @@ static void alu_to_d(struct jit_ctx *c, const struct op *op, enum alu alu)
 
 /* Ops the run loop calls executors for (FAST_CALL) that are common in
  * kernel code and simple to translate, by their executor. */
-static void translate_call_kind(struct jit_ctx *c, const struct op *op, unsigned i)
+static void translate_call_kind(struct jit_ctx *c, const struct op *op, unsigned i, bool carry)
 {
-    if (op->exec == exec_DMB || op->exec == exec_DSB) {
+    if (op->exec == exec_ADDS_imm_x) {   /* and CMN: rn may be SP, rd 31 is XZR */
+        mov_rr(c, true, RAX, rd_sp(c, op->rn));
+        alu_ri(c, true, ALU_ADD, RAX, op->imm);
+        add_flags(c, true);
+        if (op->rd != 31)
+            mov_rr(c, true, wr_x(c, op->rd), RAX);
+    } else if ((op->exec == exec_ADC_x || op->exec == exec_ADCS_x) && carry) {
+        /* The carry of the ADDS or ADCS just before: still the host's CF
+         * (the moves below keep it). */
+        unsigned n = rd_zr(c, op->rn, RAX);
+        mov_rr(c, true, RAX, n);
+        op_rr(c, true, 0x11, rd_zr(c, op->rm, RDX), RAX);   /* adc rax, Xm */
+        if (op->exec == exec_ADCS_x)
+            add_flags(c, true);
+        if (op->rd != 31)
+            mov_rr(c, true, wr_x(c, op->rd), RAX);
+    } else if (op->exec == exec_DMB || op->exec == exec_DSB) {
         emit1(c, 0x0f), emit1(c, 0xae), emit1(c, 0xf0);   /* mfence, as their fence */
     } else if (op->exec == exec_UBFM_w || op->exec == exec_SBFM_w) {
         /* exec_UBFM_w, exec_SBFM_w: a = rotation, imm = mask, b = sign shift */
@@ -688,8 +735,8 @@ static void translate_call_kind(struct jit_ctx *c, const struct op *op, unsigned
 
 static void translate(struct jit_ctx *c, const struct op *op, unsigned i, uint8_t *head)
 {
-    bool live = c->s.host_flags;
-    c->s.host_flags = false;
+    bool live = c->s.host_flags, carry = c->s.host_carry;
+    c->s.host_flags = c->s.host_carry = false;
     unsigned k = op->fast;
     switch (k) {
     case FAST_NOP:
@@ -996,8 +1043,26 @@ static void translate(struct jit_ctx *c, const struct op *op, unsigned i, uint8_
     case FAST_B:
         taken(c, op, i, head);
         return;
+    case FAST_ADDS_LSL ... FAST_ADDS_ROR:
+        shifted_m(c, op, k - FAST_ADDS_LSL);
+        mov_rr(c, true, RCX, RAX);
+        mov_rr(c, true, RAX, rd_x(c, op->rn));
+        alu_rr(c, true, ALU_ADD, RAX, RCX);
+        add_flags(c, true);
+        mov_rr(c, true, wr_x(c, op->rd), RAX);
+        return;
+    case FAST_ADDS_IMM_W:   /* and CMN (32-bit): rn may be SP, rd 31 is WZR */
+        mov_rr(c, false, RAX, rd_sp(c, op->rn));
+        alu_ri(c, false, ALU_ADD, RAX, op->imm);
+        add_flags(c, false);
+        if (op->rd != 31)
+            mov_rr(c, false, wr_x(c, op->rd), RAX);
+        return;
+    case FAST_ADC:
+        translate_call_kind(c, op, i, carry);   /* the same as exec_ADC_x's */
+        return;
     default:
-        translate_call_kind(c, op, i);
+        translate_call_kind(c, op, i, carry);
         return;
     }
 }
