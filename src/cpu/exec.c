@@ -158,6 +158,18 @@ static uint8_t op_fast_kind(struct op *op)
     FAST_IF(STR_w_imm, true, FAST_STR_W_IMM)
     FAST_IF(LDRB_imm, !d31, FAST_LDRB_IMM)
     FAST_IF(STRB_imm, true, FAST_STRB_IMM)
+    FAST_IF(STRH_imm, true, FAST_STRH_IMM)
+    FAST_IF(LDRSW_imm, !d31, FAST_LDRSW_IMM)
+    /* The unscaled forms: the same accesses at Rn + a signed offset. */
+    FAST_IF(LDUR_x, !d31, FAST_LDR_IMM)
+    FAST_IF(LDUR_w, !d31, FAST_LDR_W_IMM)
+    FAST_IF(LDURH, !d31, FAST_LDRH_IMM)
+    FAST_IF(LDURB, !d31, FAST_LDRB_IMM)
+    FAST_IF(LDURSW, !d31, FAST_LDRSW_IMM)
+    FAST_IF(STUR_x, true, FAST_STR_IMM)
+    FAST_IF(STUR_w, true, FAST_STR_W_IMM)
+    FAST_IF(STURH, true, FAST_STRH_IMM)
+    FAST_IF(STURB, true, FAST_STRB_IMM)
     FAST_IF(STP_x_pre, true, FAST_STP_PRE)
     FAST_IF(LDP_x_post, !d31 && op->ra != 31, FAST_LDP_POST)
     /* Register offset: only the plain 64-bit index (LSL #0 or #3). */
@@ -581,6 +593,8 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
         [FAST_STR_POST] = &&L_FAST_STR_POST,
         [FAST_LDTR] = &&L_FAST_LDTR,
         [FAST_STTR] = &&L_FAST_STTR,
+        [FAST_STRH_IMM] = &&L_FAST_STRH_IMM,
+        [FAST_LDRSW_IMM] = &&L_FAST_LDRSW_IMM,
         [FAST_LDR_Q_IMM] = &&L_FAST_LDR_Q_IMM,
         [FAST_LDR_Q_REG] = &&L_FAST_LDR_Q_REG,
         [FAST_STR_Q_IMM] = &&L_FAST_STR_Q_IMM,
@@ -830,6 +844,13 @@ RUN_LOOP_ATTR enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
             STORE_CASE(FAST_STR_IMM, IMM_ADDR, 8)
             STORE_CASE(FAST_STR_W_IMM, IMM_ADDR, 4)
             STORE_CASE(FAST_STRB_IMM, IMM_ADDR, 1)
+            STORE_CASE(FAST_STRH_IMM, IMM_ADDR, 2)
+            CASE(FAST_LDRSW_IMM): {
+                uint64_t va = IMM_ADDR;
+                TLB_LOAD(tlb, va, 4);
+                X(rd) = (uint64_t)(int64_t)(int32_t)X(rd);
+                NEXT();
+            }
             LOAD_CASE(FAST_LDR_REG, regoff_x(cpu, op), 8)
             STORE_CASE(FAST_STR_REG, regoff_x(cpu, op), 8)
             LOAD_CASE(FAST_LDR_W_REG, ldst_regoff_addr(cpu, op), 4)   /* any index extend */

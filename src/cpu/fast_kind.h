@@ -43,7 +43,7 @@ enum fast_kind {
     FAST_AND_IMM_W, FAST_EOR_W, FAST_LSLV, FAST_LSRV,
     FAST_ANDS_IMM_X, FAST_ANDS_IMM_W, FAST_EXTR_W, FAST_CSINC_W, FAST_CSINV_W,
     FAST_LDRH_IMM, FAST_LDRB_PRE, FAST_LDRB_POST, FAST_STRB_POST, FAST_STR_POST,
-    FAST_LDTR, FAST_STTR,
+    FAST_LDTR, FAST_STTR, FAST_STRH_IMM, FAST_LDRSW_IMM,
     FAST_LDR_Q_IMM, FAST_LDR_Q_REG, FAST_STR_Q_IMM, FAST_LDP_Q, FAST_STP_Q,
     /* B.cond, one kind per condition (FAST_B_COND + cond), so each tests
      * its own condition with no lookup. */

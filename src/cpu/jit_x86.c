@@ -950,6 +950,12 @@ static void translate(struct jit_ctx *c, const struct op *op, unsigned i, uint8_
     case FAST_STR_IMM:   addr_imm(c, op); store_op(c, op, 8, false, i); return;
     case FAST_STR_W_IMM: addr_imm(c, op); store_op(c, op, 4, false, i); return;
     case FAST_STRB_IMM:  addr_imm(c, op); store_op(c, op, 1, false, i); return;
+    case FAST_STRH_IMM:  addr_imm(c, op); store_op(c, op, 2, false, i); return;
+    case FAST_LDRSW_IMM: /* movsxd Xt, dword [rax + rcx] */
+        addr_imm(c, op);
+        tlb_hit(c, false, 4, false, i);
+        op_mem_idx(c, true, 0x63, wr_x(c, op->rd), RAX, RCX, 0, 0, false);
+        return;
     case FAST_STR_REG:   addr_reg(c, op); store_op(c, op, 8, false, i); return;
     case FAST_STTR:      addr_imm(c, op); store_op(c, op, 8, true, i); return;
     case FAST_LDP:       /* Rt2 then Rt, as the run loop */
