@@ -602,6 +602,47 @@ static void branch_on(struct jit_ctx *c, const struct op *op, unsigned i, uint8_
     patch(c, skip, c->s.p);
 }
 
+/* Code that jumps to the returned sites when A64 condition `cond` (0-13)
+ * holds on the current NZCV, in either lazy form (as cpu_cond_holds), and
+ * falls through when it does not. Uses rax, rcx and rdx. */
+struct cond_sites {
+    uint8_t *at[2];
+    unsigned n;
+};
+
+static struct cond_sites cond_test(struct jit_ctx *c, unsigned cond, bool live)
+{
+    struct cond_sites t = {{0}, 0};
+    if (c->s.flags_known) {
+        host_flags_of_sub(c, live);
+        t.at[t.n++] = jcc(c, cc_of_cond[cond]);
+        return t;
+    }
+    op_mem(c, false, 0x80, 7, CPU_REG, CPU_OFF(flags_sub));   /* cmp byte [flags_sub], 0 */
+    emit1(c, 0);
+    uint8_t *to_nzcv = jcc(c, CC_E);
+    host_flags_of_sub(c, false);
+    t.at[t.n++] = jcc(c, cc_of_cond[cond]);
+    uint8_t *fails = jmp(c);
+    patch(c, to_nzcv, c->s.p);
+    uint32_t table = 0;
+    for (unsigned nzcv = 0; nzcv < 16; nzcv++)
+        table |= (uint32_t)cond_holds(nzcv << 28, cond) << nzcv;
+    op_mem(c, false, 0x8b, RAX, CPU_REG, CPU_OFF(flags_nzcv));
+    shift_ri(c, false, SH_SHR, RAX, 28);
+    mov_ri(c, RDX, table);
+    op_rr(c, false, 0x0fa3, RAX, RDX);                          /* bt edx, eax */
+    t.at[t.n++] = jcc(c, CC_B);
+    patch(c, fails, c->s.p);
+    return t;
+}
+
+static void patch_sites(struct jit_ctx *c, const struct cond_sites *t)
+{
+    for (unsigned k = 0; k < t->n; k++)
+        patch(c, t->at[k], c->s.p);
+}
+
 static void b_cond(struct jit_ctx *c, const struct op *op, unsigned i, uint8_t *head, bool live)
 {
     unsigned cond = op->a;
@@ -614,28 +655,43 @@ static void b_cond(struct jit_ctx *c, const struct op *op, unsigned i, uint8_t *
         branch_on(c, op, i, head, cc_of_cond[cond]);
         return;
     }
-    /* Flags from before the block: either lazy form, as cpu_cond_holds. */
-    op_mem(c, false, 0x80, 7, CPU_REG, CPU_OFF(flags_sub));   /* cmp byte [flags_sub], 0 */
-    emit1(c, 0);
-    uint8_t *to_nzcv = jcc(c, CC_E);
-    host_flags_of_sub(c, false);
-    uint8_t *sub_taken = jcc(c, cc_of_cond[cond]);
-    uint8_t *not_taken = jmp(c);
-    patch(c, to_nzcv, c->s.p);
-    uint32_t table = 0;
-    for (unsigned nzcv = 0; nzcv < 16; nzcv++)
-        table |= (uint32_t)cond_holds(nzcv << 28, cond) << nzcv;
-    op_mem(c, false, 0x8b, RAX, CPU_REG, CPU_OFF(flags_nzcv));
-    shift_ri(c, false, SH_SHR, RAX, 28);
-    mov_ri(c, RDX, table);
-    op_rr(c, false, 0x0fa3, RAX, RDX);                          /* bt edx, eax */
-    uint8_t *nzcv_taken = jcc(c, CC_B);
-    uint8_t *nzcv_not = jmp(c);
-    patch(c, sub_taken, c->s.p);
-    patch(c, nzcv_taken, c->s.p);
+    struct cond_sites holds = cond_test(c, cond, live);
+    uint8_t *fails = jmp(c);
+    patch_sites(c, &holds);
     taken(c, op, i, head);
-    patch(c, not_taken, c->s.p);
-    patch(c, nzcv_not, c->s.p);
+    patch(c, fails, c->s.p);
+}
+
+/* CCMP (exec_CCMP_*: imm = the condition's table, a = NZCV when it fails,
+ * b = imm5): the comparison's operands lazily if the condition holds,
+ * else NZCV from the instruction. */
+static void ccmp(struct jit_ctx *c, const struct op *op, bool w, bool imm, bool live)
+{
+    unsigned cond = bits32(op->insn, 12, 4);
+    if (cond >= 14) {
+        c->fail = true;
+        return;
+    }
+    struct cond_sites holds = cond_test(c, cond, live);
+    op_mem(c, false, 0xc7, 0, CPU_REG, CPU_OFF(flags_nzcv));   /* mov dword */
+    emit4(c, (uint32_t)op->a << 28);
+    op_mem(c, false, 0xc6, 0, CPU_REG, CPU_OFF(flags_sub));    /* mov byte */
+    emit1(c, 0);
+    uint8_t *done = jmp(c);
+    patch_sites(c, &holds);
+    mov_rr(c, w, RAX, rd_zr(c, op->rn, RAX));
+    if (imm)
+        mov_ri(c, RDX, op->b);
+    else
+        mov_rr(c, w, RDX, rd_zr(c, op->rm, RDX));
+    if (!w) {   /* a 32-bit comparison is kept shifted (cpu_set_nzcv_sub32) */
+        shift_ri(c, true, SH_SHL, RAX, 32);
+        shift_ri(c, true, SH_SHL, RDX, 32);
+    }
+    store_flags_sub(c, RAX, RDX);
+    patch(c, done, c->s.p);
+    /* Which form NZCV is in depends on the condition. */
+    c->s.flags_known = false;
 }
 
 /* ---- executors ---- */
@@ -700,6 +756,8 @@ static void translate_call_kind(struct jit_ctx *c, const struct op *op, unsigned
             add_flags(c, true);
         if (op->rd != 31)
             mov_rr(c, true, wr_x(c, op->rd), RAX);
+    } else if (op->exec == exec_CCMP_reg_w) {
+        ccmp(c, op, false, false, false);
     } else if (op->exec == exec_DMB || op->exec == exec_DSB) {
         emit1(c, 0x0f), emit1(c, 0xae), emit1(c, 0xf0);   /* mfence, as their fence */
     } else if (op->exec == exec_UBFM_w || op->exec == exec_SBFM_w) {
@@ -1066,6 +1124,15 @@ static void translate(struct jit_ctx *c, const struct op *op, unsigned i, uint8_
         return;
     case FAST_ADC:
         translate_call_kind(c, op, i, carry);   /* the same as exec_ADC_x's */
+        return;
+    case FAST_CCMP_X:
+        ccmp(c, op, true, false, live);
+        return;
+    case FAST_CCMP_IMM_X:
+        ccmp(c, op, true, true, live);
+        return;
+    case FAST_CCMP_IMM_W:
+        ccmp(c, op, false, true, live);
         return;
     default:
         translate_call_kind(c, op, i, carry);
