@@ -58,6 +58,7 @@ static const char usage[] =
     "  -D FILE               write the log to FILE instead of stderr\n"
     "  -dfilter RANGE,...    log only for ADDR+SIZE or ADDR..ADDR ranges\n"
     "  -nodefaults, -display none, -monitor none, -accel tcg   accepted for QEMU compatibility\n"
+    "  -accel tcg,jit=off    no code generation: every block interpreted\n"
     "  -version, -h\n";
 
 /* A size as QEMU's -m takes it: a number, possibly with a fraction, and an
@@ -137,6 +138,26 @@ static void parse_machine(struct virt_config *cfg, char *arg, bool *have_type)
         } else {
             cli_die("-machine: unknown property '%s'", key);
         }
+    }
+}
+
+/* -accel tcg[,jit=on|off] or qtest. jit is armvirt's own: off interprets
+ * every block (to rule code generation out when hunting a problem). */
+static void parse_accel(struct virt_config *cfg, char *arg)
+{
+    char *save = NULL;
+    char *name = strtok_r(arg, ",", &save);
+    if (!name || (strcmp(name, "tcg") && strcmp(name, "qtest")))
+        cli_die("-accel %s: not supported (tcg or qtest)", name ? name : "");
+    for (char *item = strtok_r(NULL, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq)
+            cli_die("-accel %s: expected key=value", item);
+        *eq = '\0';
+        if (!strcmp(item, "jit"))
+            cfg->no_jit = !cli_parse_bool("-accel", item, eq + 1);
+        else
+            cli_die("-accel: unknown property '%s' (jit=on|off)", item);
     }
 }
 
@@ -274,8 +295,7 @@ int main(int argc, char **argv)
             if (strcmp(arg, "none"))
                 cli_die("-monitor %s: the QEMU monitor is not provided (use -monitor none)", arg);
         } else if (!strcmp(opt, "-accel")) {
-            if (strcmp(arg, "tcg") && strcmp(arg, "qtest"))
-                cli_die("-accel %s: not supported (tcg or qtest)", arg);
+            parse_accel(&cfg, arg);
         } else if (!strcmp(opt, "-qtest")) {
             cfg.qtest = arg;
         } else if (!strcmp(opt, "-qtest-log")) {

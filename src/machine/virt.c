@@ -35,6 +35,7 @@
 #include <time.h>
 
 #include "backend/chardev.h"
+#include "cpu/jit.h"
 #include "cpu/timer.h"
 #include "dev/gic.h"
 #include "dev/gicv2m.h"
@@ -582,6 +583,8 @@ bool virt_create(struct virt *vm, const struct virt_config *cfg)
     vm->cpu.board = vm;
     vm->cpu.hooks = &board_hooks;
     vm->cpu.semihosting = cfg->semihosting;
+    if (cfg->no_jit)
+        vm->cpu.jit_policy = JIT_OFF;
     semihost_configure(VIRT_RAM_BASE, cfg->ram_size, cfg->append);
 
     if (!open_chardevs(vm, err, sizeof(err)))

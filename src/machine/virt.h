@@ -77,6 +77,7 @@ struct virt_config {
     const char *dumpdtb;        /* -machine dumpdtb=FILE: write the DTB and exit */
     const char *serial;         /* chardev spec for UART0, or NULL for none */
     bool semihosting;
+    bool no_jit;                /* -accel tcg,jit=off: interpret every block */
     bool no_reboot;
     bool dtb_randomness;        /* /chosen rng-seed and kaslr-seed */
     /* -qtest SPEC: no CPU runs; a test drives the machine over QEMU's

@@ -67,6 +67,8 @@ bad wrong-machine "pc" -M pc -kernel "$GOOD"
 bad machine-property "foo" -M virt,foo=1 -kernel "$GOOD"
 bad gic-version-3 "gic-version" -M virt,gic-version=3 -kernel "$GOOD"
 bad wrong-cpu "max" -M virt -cpu max -kernel "$GOOD"
+bad accel-property "frob" -M virt -accel tcg,frob=1 -kernel "$GOOD"
+bad accel-jit-value "jit" -M virt -accel tcg,jit=maybe -kernel "$GOOD"
 bad smp "-smp" -M virt -smp 4 -kernel "$GOOD"
 bad no-kernel "-kernel" -M virt -nographic
 bad ram-not-a-number "-m abc" $V -m abc -kernel "$GOOD"
@@ -102,5 +104,6 @@ bad global-unknown "-global" $V -kernel "$GOOD" -global foo.bar=1
 
 good help -h
 good hello-suffixes $V -m 0.5G -kernel "$GOOD"
+good accel-jit-off $V -accel tcg,jit=off -kernel "$GOOD"
 good dumpdtb -M "virt,dumpdtb=$tmp/ok.dtb"
 exit 0
