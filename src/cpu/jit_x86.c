@@ -110,7 +110,7 @@ enum shift { SH_ROR = 1, SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
  * executor left them in the struct); after a branch op that is taken, with
  * the PC set to its target (or already set: FIX_BRANCHED); or to one of the
  * register routines. */
-enum fix_kind { FIX_EXIT, FIX_STATUS, FIX_JUMPED, FIX_BRANCHED, FIX_LOAD_ALL, FIX_STORE_WRITTEN };
+enum fix_kind { FIX_EXIT, FIX_JUMPED, FIX_BRANCHED, FIX_STATUS, FIX_LOAD_ALL, FIX_STORE_WRITTEN };
 
 /* What an op's translation changes, restored if the op cannot be
  * translated after all. */
@@ -139,6 +139,7 @@ struct jit_ctx {
         uint8_t kind;        /* enum fix_kind */
         uint8_t op;
     } fix[MAX_FIX];
+    uint8_t *stub[FIX_STATUS + 1][256];   /* exit stubs by kind and op->index */
 };
 
 static void emit1(struct jit_ctx *c, uint8_t v)
@@ -1140,6 +1141,22 @@ static void translate(struct jit_ctx *c, const struct op *op, unsigned i, uint8_
     }
 }
 
+/* Every guest register the code uses, from the struct. */
+static void load_regs(struct jit_ctx *c)
+{
+    for (unsigned slot = 0; slot < 32; slot++)
+        if (c->s.host_of[slot] >= 0)
+            load(c, (unsigned)c->s.host_of[slot], CPU_REG, slot_offset(slot));
+}
+
+/* Every guest register an op writes, to the struct. */
+static void store_regs(struct jit_ctx *c)
+{
+    for (unsigned slot = 0; slot < 32; slot++)
+        if (c->s.written & (1u << slot))
+            store(c, (unsigned)c->s.host_of[slot], CPU_REG, slot_offset(slot));
+}
+
 jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy policy)
 {
     if (!a || jit_arena_full(a))
@@ -1188,79 +1205,52 @@ jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy p
 
     /* The register routines. */
     uint8_t *load_all = c->s.p;
-    for (unsigned slot = 0; slot < 32; slot++)
-        if (c->s.host_of[slot] >= 0)
-            load(c, (unsigned)c->s.host_of[slot], CPU_REG, slot_offset(slot));
+    load_regs(c);
     emit1(c, 0xc3);
     uint8_t *store_written = c->s.p;
-    for (unsigned slot = 0; slot < 32; slot++)
-        if (c->s.written & (1u << slot))
-            store(c, (unsigned)c->s.host_of[slot], CPU_REG, slot_offset(slot));
+    store_regs(c);
     emit1(c, 0xc3);
 
     /* The exits. Common: store, restore, return rax. */
     uint8_t *common = c->s.p;
-    for (unsigned slot = 0; slot < 32; slot++)
-        if (c->s.written & (1u << slot))
-            store(c, (unsigned)c->s.host_of[slot], CPU_REG, slot_offset(slot));
+    store_regs(c);
     uint8_t *epilogue = c->s.p;
     if (pad)
         op_rr(c, true, 0x83, ALU_ADD, RSP), emit1(c, 8);   /* add rsp, 8 */
     for (unsigned s = n_saved; s-- > 0;)
         push_pop(c, saved[s], false);
     emit1(c, 0xc3);
-    /* One stub per op some jump leaves at: rax = that op. */
-    uint8_t *stub[256] = {0}, *status_stub[256] = {0}, *jumped_stub[256] = {0};   /* by op->index */
-    uint8_t *branched_stub[256] = {0};
+    /* One stub per exit kind and op some jump leaves at: rax = that op,
+     * tagged as jit.h says. */
+    memset(c->stub, 0, sizeof(c->stub));
     for (unsigned f = 0; f < c->s.n_fix; f++) {
-        unsigned at = c->fix[f].op;
-        switch (c->fix[f].kind) {
-        case FIX_EXIT:
-            if (!stub[at]) {
-                stub[at] = c->s.p;
-                mov_ri(c, RAX, (uint64_t)(uintptr_t)&b->ops[at]);
-                patch(c, jmp(c), common);
-            }
-            patch(c, c->fix[f].at, stub[at]);
-            break;
-        case FIX_JUMPED:
-            /* A taken branch: the PC, and the op's address tagged in bit 1
-             * (jit.h). */
-            if (!jumped_stub[at]) {
-                jumped_stub[at] = c->s.p;
-                mov_ri(c, RAX, (uint64_t)b->ops[at].imm);
-                store(c, RAX, CPU_REG, CPU_OFF(pc));
-                mov_ri(c, RAX, (uint64_t)(uintptr_t)&b->ops[at] | 2);
-                patch(c, jmp(c), common);
-            }
-            patch(c, c->fix[f].at, jumped_stub[at]);
-            break;
-        case FIX_BRANCHED:
-            if (!branched_stub[at]) {
-                branched_stub[at] = c->s.p;
-                mov_ri(c, RAX, (uint64_t)(uintptr_t)&b->ops[at] | 2);
-                patch(c, jmp(c), common);
-            }
-            patch(c, c->fix[f].at, branched_stub[at]);
-            break;
-        case FIX_STATUS:
-            /* The op ran: its status for the run loop, and the op's
-             * address tagged in bit 0 (jit.h). */
-            if (!status_stub[at]) {
-                status_stub[at] = c->s.p;
-                op_mem(c, false, 0x89, RAX, CPU_REG, CPU_OFF(jit_status));
-                mov_ri(c, RAX, (uint64_t)(uintptr_t)&b->ops[at] | 1);
-                patch(c, jmp(c), epilogue);
-            }
-            patch(c, c->fix[f].at, status_stub[at]);
-            break;
-        case FIX_LOAD_ALL:
-            patch(c, c->fix[f].at, load_all);
-            break;
-        case FIX_STORE_WRITTEN:
-            patch(c, c->fix[f].at, store_written);
-            break;
+        unsigned kind = c->fix[f].kind, at = c->fix[f].op;
+        const struct op *op = &b->ops[at];
+        if (kind == FIX_LOAD_ALL || kind == FIX_STORE_WRITTEN) {
+            patch(c, c->fix[f].at, kind == FIX_LOAD_ALL ? load_all : store_written);
+            continue;
         }
+        if (!c->stub[kind][at]) {
+            c->stub[kind][at] = c->s.p;
+            switch (kind) {
+            case FIX_EXIT:
+                mov_ri(c, RAX, (uint64_t)(uintptr_t)op);
+                break;
+            case FIX_JUMPED:   /* a taken branch: its target is the PC */
+                mov_ri(c, RAX, (uint64_t)op->imm);
+                store(c, RAX, CPU_REG, CPU_OFF(pc));
+                /* fall through */
+            case FIX_BRANCHED:
+                mov_ri(c, RAX, (uint64_t)(uintptr_t)op | 2);
+                break;
+            case FIX_STATUS:   /* the executor's status; the registers are in the struct */
+                op_mem(c, false, 0x89, RAX, CPU_REG, CPU_OFF(jit_status));
+                mov_ri(c, RAX, (uint64_t)(uintptr_t)op | 1);
+                break;
+            }
+            patch(c, jmp(c), kind == FIX_STATUS ? epilogue : common);
+        }
+        patch(c, c->fix[f].at, c->stub[kind][at]);
     }
 
     /* The entry. */
@@ -1274,9 +1264,7 @@ jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy p
         shift_ri(c, true, SH_SHL, RAX, 15);   /* sizeof cpu->tlb[0] */
         op_mem_idx(c, true, 0x8d, TLB_REG, CPU_REG, RAX, 0, CPU_OFF(tlb), false);
     }
-    for (unsigned slot = 0; slot < 32; slot++)
-        if (c->s.host_of[slot] >= 0)
-            load(c, (unsigned)c->s.host_of[slot], CPU_REG, slot_offset(slot));
+    load_regs(c);
     patch(c, jmp(c), head);
     if (c->fail)
         return NULL;
