@@ -15,6 +15,7 @@
  *
  * Encodings: Intel SDM vol. 2 (REX, ModRM, SIB; condition codes 0-15).
  */
+#define _GNU_SOURCE /* memfd_create */
 #include "cpu/jit.h"
 
 #include <stddef.h>
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "cpu/block.h"
 #include "cpu/cpu.h"
@@ -34,8 +36,13 @@
  * at most ~100 bytes, an exit for each and the entry). */
 #define JIT_BLOCK_ROOM (64u << 10)
 
+/* The code is written through one mapping and run from another of the
+ * same memory, so no page is ever writable and executable at once. The
+ * code is position-independent within the arena (rel32 jumps to itself,
+ * absolute addresses only outside it), so both views hold the same bytes. */
 struct jit_arena {
-    uint8_t *base;
+    uint8_t *base;           /* the writable view */
+    uint8_t *exec;           /* the executable view */
     size_t used;
 };
 
@@ -46,13 +53,26 @@ struct jit_arena *jit_arena_new(void)
     struct jit_arena *a = calloc(1, sizeof(*a));
     if (!a)
         return NULL;
-    void *m = mmap(NULL, JIT_ARENA_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (m == MAP_FAILED) {
+    int fd = memfd_create("armvirt-jit", MFD_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, JIT_ARENA_SIZE) != 0) {
+        if (fd >= 0)
+            close(fd);
         free(a);
         return NULL;
     }
-    a->base = m;
+    void *w = mmap(NULL, JIT_ARENA_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    void *x = mmap(NULL, JIT_ARENA_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    close(fd);
+    if (w == MAP_FAILED || x == MAP_FAILED) {
+        if (w != MAP_FAILED)
+            munmap(w, JIT_ARENA_SIZE);
+        if (x != MAP_FAILED)
+            munmap(x, JIT_ARENA_SIZE);
+        free(a);
+        return NULL;
+    }
+    a->base = w;
+    a->exec = x;
     return a;
 }
 
@@ -60,6 +80,7 @@ void jit_arena_free(struct jit_arena *a)
 {
     if (a) {
         munmap(a->base, JIT_ARENA_SIZE);
+        munmap(a->exec, JIT_ARENA_SIZE);
         free(a);
     }
 }
@@ -123,6 +144,7 @@ struct jit_state {
     bool flags_known;        /* NZCV is the lazy flags_x - flags_y an op stored */
     bool host_flags;         /* ... and the host flags are still of that subtraction */
     bool host_carry;         /* the host's CF is PSTATE.C (after ADDS, ADCS) */
+    bool loops;              /* a branch goes round inside the code */
     unsigned n_fix;
 };
 
@@ -131,7 +153,6 @@ struct jit_ctx {
     uint8_t *end;
     bool fail;               /* the op cannot be translated */
     bool out_of_regs;        /* ... because every host register is taken */
-    bool loops;              /* a branch goes round inside the code */
     const struct block *b;
     /* Jumps to an exit: where their rel32 is, and the op the exit returns. */
     struct {
@@ -263,6 +284,8 @@ static void alu_ri(struct jit_ctx *c, bool w, enum alu op, unsigned dst, int64_t
     if (fits32(imm)) {
         op_rr(c, w, 0x81, op, dst);
         emit4(c, (uint32_t)imm);
+    } else if (dst == RDX) {
+        c->fail = true;   /* no second scratch: no caller needs one */
     } else {
         mov_ri(c, RDX, (uint64_t)imm);
         alu_rr(c, w, op, dst, RDX);
@@ -576,7 +599,7 @@ static void branch_to_rax(struct jit_ctx *c, unsigned i)
 static void taken(struct jit_ctx *c, const struct op *op, unsigned i, uint8_t *head)
 {
     if ((uint64_t)op->imm == c->b->pc) {
-        c->loops = true;
+        c->s.loops = true;
         op_mem(c, false, 0x8b, RAX, CPU_REG, CPU_OFF(attention));
         test_rr(c, false, RAX, RAX);
         exit_if(c, CC_NE, i);
@@ -1167,7 +1190,7 @@ jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy p
     memset(c->s.host_of, -1, sizeof(c->s.host_of));
     c->s.p = a->base + a->used;
     c->end = a->base + a->used + JIT_BLOCK_ROOM;
-    c->fail = c->out_of_regs = c->loops = false;
+    c->fail = c->out_of_regs = false;
     c->b = b;
 
     /* The ops, each inline or by its executor. */
@@ -1190,7 +1213,7 @@ jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy p
         if (c->fail)
             return NULL;
     }
-    if (inline_ops == 0 || (policy == JIT_BLOCKS && inline_ops < 2 && !c->loops))
+    if (inline_ops == 0 || (policy == JIT_BLOCKS && inline_ops < 2 && !c->s.loops))
         return NULL;
     exit_if(c, CC_ALWAYS, n);   /* on to the sentinel */
 
@@ -1269,7 +1292,7 @@ jit_fn jit_compile(struct jit_arena *a, const struct block *b, enum jit_policy p
     if (c->fail)
         return NULL;
     a->used = (size_t)(c->s.p - a->base + 15) & ~(size_t)15;
-    return (jit_fn)(void *)entry;
+    return (jit_fn)(void *)(a->exec + (entry - a->base));
 }
 
 #else /* no translator for this host */
