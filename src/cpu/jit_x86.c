@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "cpu/a64_ldst.h"
 #include "cpu/block.h"
 #include "cpu/cpu.h"
 #include "cpu/fast_kind.h"
@@ -532,6 +533,20 @@ static void addr_imm(struct jit_ctx *c, const struct op *op)
     op_mem(c, true, 0x8d, RCX, rd_sp(c, op->rn), (int32_t)op->imm);   /* lea */
 }
 
+/* rcx = Xn|SP + (the index, extended as op->a says) << op->b
+ * (ldst_regoff_addr). */
+static void addr_ext(struct jit_ctx *c, const struct op *op)
+{
+    unsigned m = rd_zr(c, op->rm, RAX);
+    if (op->a == LDST_RM_UXTW)
+        mov_rr(c, false, RAX, m);                     /* mov eax, Wm */
+    else if (op->a == LDST_RM_SXTW)
+        op_rr(c, true, 0x63, RAX, m);                 /* movsxd rax, Wm */
+    else
+        mov_rr(c, true, RAX, m);
+    op_mem_idx(c, true, 0x8d, RCX, rd_sp(c, op->rn), RAX, op->b, 0, false);
+}
+
 /* rcx = Xn|SP + (Xm << op->b), b 0 or 3 (regoff_x). */
 static void addr_reg(struct jit_ctx *c, const struct op *op)
 {
@@ -718,6 +733,29 @@ static void ccmp(struct jit_ctx *c, const struct op *op, bool w, bool imm, bool 
     c->s.flags_known = false;
 }
 
+/* CSEL/CSINC (X) and CSINC/CSINV (W) on flags of any form: Rd = Rn if
+ * the condition holds, else Rm, Rm + 1 or ~Rm (reg_read and reg_write:
+ * 31 is the zero register). Each path writes Rd itself. */
+enum csel_else { CSEL_MOV, CSEL_INC, CSEL_INV };
+
+static void csel_any_flags(struct jit_ctx *c, const struct op *op, unsigned cond, bool w,
+                           enum csel_else other)
+{
+    struct cond_sites holds = cond_test(c, cond, false);
+    mov_rr(c, w, RAX, rd_zr(c, op->rm, RAX));
+    if (other == CSEL_INC)
+        alu_ri(c, w, ALU_ADD, RAX, 1);
+    else if (other == CSEL_INV)
+        op_rr(c, w, 0xf7, 2, RAX);                    /* not */
+    if (op->rd != 31)
+        mov_rr(c, w, wr_x(c, op->rd), RAX);
+    uint8_t *done = jmp(c);
+    patch_sites(c, &holds);
+    if (op->rd != 31)
+        mov_rr(c, w, wr_x(c, op->rd), rd_zr(c, op->rn, RAX));
+    patch(c, done, c->s.p);
+}
+
 /* ---- executors ---- */
 
 /* The op by its executor, as the run loop's FAST_CALL: the guest registers
@@ -780,6 +818,8 @@ static void translate_call_kind(struct jit_ctx *c, const struct op *op, unsigned
             add_flags(c, true);
         if (op->rd != 31)
             mov_rr(c, true, wr_x(c, op->rd), RAX);
+    } else if (op->exec == exec_MOV_bitmask_x) {   /* reg_write_sp: 31 is SP */
+        mov_ri(c, wr_sp(c, op->rd), (uint64_t)op->imm);
     } else if (op->exec == exec_CCMP_reg_w) {
         ccmp(c, op, false, false, false);
     } else if (op->exec == exec_DMB || op->exec == exec_DSB) {
@@ -1005,8 +1045,12 @@ static void translate(struct jit_ctx *c, const struct op *op, unsigned i, uint8_
     case FAST_CSEL:
     case FAST_CSINC: {
         unsigned cond = bits32(op->insn, 12, 4);
-        if (!c->s.flags_known || cond >= 14) {
+        if (cond >= 14) {
             c->fail = true;
+            return;
+        }
+        if (!c->s.flags_known) {
+            csel_any_flags(c, op, cond, true, k == FAST_CSINC ? CSEL_INC : CSEL_MOV);
             return;
         }
         /* rax = the value if the condition fails, rdx if it holds. */
@@ -1023,6 +1067,19 @@ static void translate(struct jit_ctx *c, const struct op *op, unsigned i, uint8_
         c->s.host_flags = live;
         return;
     }
+    case FAST_CSINC_W:
+    case FAST_CSINV_W: {
+        unsigned cond = bits32(op->insn, 12, 4);
+        if (cond >= 14) {
+            c->fail = true;
+            return;
+        }
+        csel_any_flags(c, op, cond, false, k == FAST_CSINC_W ? CSEL_INC : CSEL_INV);
+        return;
+    }
+    case FAST_LDRB_REG:  addr_ext(c, op); load_op(c, op, 1, false, i); return;
+    case FAST_LDRH_REG:  addr_ext(c, op); load_op(c, op, 2, false, i); return;
+    case FAST_LDR_W_REG: addr_ext(c, op); load_op(c, op, 4, false, i); return;
     case FAST_LDR_IMM:   addr_imm(c, op); load_op(c, op, 8, false, i); return;
     case FAST_LDR_W_IMM: addr_imm(c, op); load_op(c, op, 4, false, i); return;
     case FAST_LDRH_IMM:  addr_imm(c, op); load_op(c, op, 2, false, i); return;
